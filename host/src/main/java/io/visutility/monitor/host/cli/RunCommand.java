@@ -1,0 +1,82 @@
+package io.visutility.monitor.host.cli;
+
+import io.visutility.monitor.host.Monitor;
+import io.visutility.monitor.host.ingest.JsonLinesReplay;
+import io.visutility.monitor.host.ingest.ReplaySummary;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code monitor run}: starts the host. With {@code --replay} it emits the events of a JSON-lines
+ * file (or stdin, {@code -}) and exits once every event is delivered; without, it runs until
+ * SIGTERM or Ctrl-C. Either way each observer's {@code stop()} is called once.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the host on a manifest; optionally replay a JSON-lines event file.")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--replay", paramLabel = "FILE|-",
+            description = "Emit the events of this JSON-lines file ('-' for stdin), then exit.")
+    String replay;
+
+    @Override
+    public Integer call() throws Exception {
+        BufferedReader input = replay == null ? null : open(replay);
+        Monitor monitor = Monitor.start(config.file);
+        Thread shutdown = new Thread(monitor::close, "monitor-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        if (input == null) {
+            LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());
+            new CountDownLatch(1).await(); // until the JVM exits; the shutdown hook stops the observers
+            return ExitCode.OK;
+        }
+        ReplaySummary summary;
+        try (input) {
+            summary = new JsonLinesReplay(monitor.bus(), Clock.systemUTC()).replay(input, replayName());
+        } finally {
+            monitor.close();
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        }
+        spec.commandLine().getOut().println(summary);
+        spec.commandLine().getOut().flush();
+        return ExitCode.OK;
+    }
+
+    private String replayName() {
+        return replay.equals("-") ? "stdin" : replay;
+    }
+
+    private static BufferedReader open(String replay) throws UsageException, IOException {
+        if (replay.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        try {
+            return Files.newBufferedReader(Path.of(replay), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("--replay: no such file: " + replay);
+        }
+    }
+}

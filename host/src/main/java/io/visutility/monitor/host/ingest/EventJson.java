@@ -1,0 +1,127 @@
+package io.visutility.monitor.host.ingest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.visutility.monitor.api.AccuracyDrift;
+import io.visutility.monitor.api.ConceptDrift;
+import io.visutility.monitor.api.InferenceLatency;
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.ModelVersion;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses events in the wire format (one JSON object per event):
+ * <pre>
+ * {"type":"inference_latency","model":"object_detector","version":"v1.2.3","latency_ms":183,"ts":"2026-11-26T10:00:00Z"}
+ * {"type":"accuracy_drift","model":"object_detector","version":"v1.2.3","drift":0.17}
+ * {"type":"concept_drift","model":"object_detector","version":"v1.2.3","p_value":0.003}
+ * </pre>
+ * {@code ts} is optional (ingest time if absent). Fields are checked strictly: an unknown or
+ * duplicate field, a wrong JSON type, or an out-of-range value is rejected with a reason.
+ *
+ * <p>Thread-safe: Jackson's mapper is shared read-only.
+ */
+public final class EventJson {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final Map<String, String> METRIC_FIELD = Map.of(
+            InferenceLatency.TYPE, "latency_ms",
+            AccuracyDrift.TYPE, "drift",
+            ConceptDrift.TYPE, "p_value");
+    private static final List<String> COMMON_FIELDS = List.of("type", "model", "version", "ts");
+
+    private EventJson() {
+    }
+
+    /**
+     * Parses one event.
+     *
+     * @param json      one JSON object
+     * @param ingestTime the timestamp to use when {@code ts} is absent
+     * @throws EventFormatException saying which field is wrong and why
+     */
+    public static ModelMetricEvent parse(String json, Instant ingestTime) throws EventFormatException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new EventFormatException("not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new EventFormatException("expected a JSON object");
+        }
+        String type = text(node, "type");
+        String metric = METRIC_FIELD.get(type);
+        if (metric == null) {
+            throw new EventFormatException("unknown type '" + type + "'; known: "
+                    + String.join(", ", ModelMetricEvent.TYPES));
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!COMMON_FIELDS.contains(name) && !name.equals(metric)) {
+                throw new EventFormatException("unknown field '" + name + "' for " + type + "; fields: "
+                        + String.join(", ", COMMON_FIELDS.subList(0, 3)) + ", " + metric + ", ts (optional)");
+            }
+        }
+        ModelVersion model = new ModelVersion(text(node, "model"), text(node, "version"));
+        Instant ts = timestamp(node, ingestTime);
+        JsonNode value = node.get(metric);
+        if (value == null || value.isNull()) {
+            throw new EventFormatException("missing field '" + metric + "'");
+        }
+        try {
+            return switch (type) {
+                case InferenceLatency.TYPE -> {
+                    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                        throw new EventFormatException("field 'latency_ms' must be a whole number, got " + value);
+                    }
+                    yield new InferenceLatency(model, value.longValue(), ts);
+                }
+                case AccuracyDrift.TYPE -> new AccuracyDrift(model, number(value, metric), ts);
+                default -> new ConceptDrift(model, number(value, metric), ts);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new EventFormatException(e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String field) throws EventFormatException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new EventFormatException("missing field '" + field + "'");
+        }
+        if (!value.isTextual() || value.textValue().isBlank()) {
+            throw new EventFormatException("field '" + field + "' must be a non-blank string, got " + value);
+        }
+        return value.textValue();
+    }
+
+    private static double number(JsonNode value, String field) throws EventFormatException {
+        if (!value.isNumber()) {
+            throw new EventFormatException("field '" + field + "' must be a number, got " + value);
+        }
+        return value.doubleValue();
+    }
+
+    private static Instant timestamp(JsonNode node, Instant ingestTime) throws EventFormatException {
+        JsonNode ts = node.get("ts");
+        if (ts == null || ts.isNull()) {
+            return ingestTime;
+        }
+        try {
+            return Instant.parse(ts.asText());
+        } catch (DateTimeParseException e) {
+            throw new EventFormatException("field 'ts' must be an ISO-8601 instant such as 2026-11-26T10:00:00Z, got "
+                    + ts);
+        }
+    }
+}

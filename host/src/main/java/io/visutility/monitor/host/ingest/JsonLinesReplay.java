@@ -1,0 +1,58 @@
+package io.visutility.monitor.host.ingest;
+
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.host.bus.EventBus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Emits the events of a JSON-lines stream (a file or stdin) on a bus, in order. A line that is
+ * not a valid event is logged with its line number and reason and counted; the lines around it
+ * are still processed. Blank lines are skipped.
+ *
+ * <p>Not thread-safe: one replay reads one stream on the calling thread.
+ */
+public final class JsonLinesReplay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsonLinesReplay.class);
+
+    private final EventBus bus;
+    private final Clock clock;
+
+    public JsonLinesReplay(EventBus bus, Clock clock) {
+        this.bus = bus;
+        this.clock = clock;
+    }
+
+    /**
+     * Reads {@code in} to its end.
+     *
+     * @param source the stream's name in messages, e.g. the file name or {@code stdin}
+     * @throws IOException if the stream cannot be read
+     */
+    public ReplaySummary replay(BufferedReader in, String source) throws IOException {
+        long replayed = 0;
+        long rejected = 0;
+        long lineNumber = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lineNumber++;
+            if (line.isBlank()) {
+                continue;
+            }
+            ModelMetricEvent event;
+            try {
+                event = EventJson.parse(line, clock.instant());
+            } catch (EventFormatException e) {
+                rejected++;
+                LOG.warn("{}:{}: rejected: {}", source, lineNumber, e.getMessage());
+                continue;
+            }
+            bus.emit(event);
+            replayed++;
+        }
+        return new ReplaySummary(replayed, rejected);
+    }
+}

@@ -1,0 +1,366 @@
+package io.visutility.monitor.host.manifest;
+
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.Settings;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads and validates a manifest into a {@link Manifest}.
+ *
+ * <p>The YAML is composed with SnakeYAML's safe loader: no global tags (so no arbitrary types),
+ * at most {@value #MAX_ALIASES} aliases, at most {@value #MAX_BYTES} bytes, nesting at most
+ * {@value #MAX_DEPTH} deep. Every problem found is reported, each naming file, line and key.
+ * Whether a {@code type} exists is checked later, against the loaded plugins.
+ *
+ * <p>Thread-safe: stateless; each call uses its own parser.
+ */
+public final class ManifestLoader {
+
+    static final int MAX_BYTES = 1 << 20;
+    static final int MAX_ALIASES = 50;
+    static final int MAX_DEPTH = 20;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers");
+    private static final List<String> PLUGINS_KEYS = List.of("dir");
+    private static final List<String> RELOAD_KEYS = List.of("watch");
+    private static final List<String> OBSERVER_KEYS =
+            List.of("name", "type", "enabled", "events", "models", "strategy", "config");
+    private static final List<String> STRATEGY_KEYS = List.of("type", "config");
+    private static final String DEFAULT_PLUGINS_DIR = "../plugins";
+
+    /**
+     * Reads {@code file}.
+     *
+     * @throws ManifestException if it cannot be read or is not a valid manifest
+     */
+    public Manifest load(Path file) throws ManifestException {
+        String text;
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new ManifestException(file + ": larger than " + MAX_BYTES + " bytes");
+            }
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (NoSuchFileException e) {
+            throw new ManifestException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new ManifestException(file + ": not valid UTF-8");
+        } catch (IOException e) {
+            throw new ManifestException(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(text, file);
+    }
+
+    /** Parses manifest {@code text} as if read from {@code file}. */
+    public Manifest parse(String text, Path file) throws ManifestException {
+        return new Parse(file).run(text);
+    }
+
+    /** One parse: the file and the problems found so far. Not shared. */
+    private static final class Parse {
+        private final Path file;
+        private final String fileName;
+        private final List<String> problems = new ArrayList<>();
+        private final ValueConstructor values;
+        private final LoaderOptions options;
+
+        Parse(Path file) {
+            this.file = file;
+            this.fileName = file.toString();
+            this.options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(MAX_ALIASES);
+            options.setAllowRecursiveKeys(false);
+            options.setNestingDepthLimit(MAX_DEPTH);
+            options.setCodePointLimit(MAX_BYTES);
+            this.values = new ValueConstructor(options);
+        }
+
+        Manifest run(String text) throws ManifestException {
+            Node root;
+            try (Reader reader = new StringReader(text)) {
+                root = new Yaml(new SafeConstructor(options)).compose(reader);
+            } catch (MarkedYAMLException e) {
+                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+                throw new ManifestException(fileName + ":" + (mark == null ? 1 : mark.getLine() + 1)
+                        + ": YAML syntax: " + oneLine(e.getProblem() != null ? e.getProblem() : e.getMessage()));
+            } catch (YAMLException | IOException e) {
+                throw new ManifestException(fileName + ": YAML: " + oneLine(e.getMessage()));
+            }
+            if (root == null) {
+                throw new ManifestException(fileName + ":1: the manifest is empty; expected keys: "
+                        + String.join(", ", TOP_KEYS));
+            }
+            Map<String, NodeTuple> top = mapping(root, "(top level)", TOP_KEYS);
+            Path pluginsDir = pluginsDir(top.get("plugins"));
+            boolean watch = reloadWatch(top.get("reload"));
+            List<ObserverSpec> observers = observers(top.get("observers"));
+            if (!problems.isEmpty()) {
+                throw new ManifestException(problems);
+            }
+            return new Manifest(file, pluginsDir, watch, observers);
+        }
+
+        private Path pluginsDir(NodeTuple entry) {
+            String dir = DEFAULT_PLUGINS_DIR;
+            if (entry != null) {
+                Map<String, NodeTuple> plugins = mapping(entry.getValueNode(), "plugins", PLUGINS_KEYS);
+                if (plugins.containsKey("dir")) {
+                    dir = string(plugins.get("dir").getValueNode(), "plugins.dir");
+                }
+            }
+            Path base = file.toAbsolutePath().getParent();
+            return dir == null ? base : base.resolve(dir).normalize();
+        }
+
+        private boolean reloadWatch(NodeTuple entry) {
+            if (entry == null) {
+                return true;
+            }
+            Map<String, NodeTuple> reload = mapping(entry.getValueNode(), "reload", RELOAD_KEYS);
+            NodeTuple watch = reload.get("watch");
+            return watch == null || bool(watch.getValueNode(), "reload.watch", true);
+        }
+
+        private List<ObserverSpec> observers(NodeTuple entry) {
+            List<ObserverSpec> observers = new ArrayList<>();
+            if (entry == null) {
+                return observers;
+            }
+            Node node = entry.getValueNode();
+            if (!(node instanceof SequenceNode list)) {
+                problem(node, "observers", "expected a list of observer entries");
+                return observers;
+            }
+            Map<String, SourceLocation> names = new HashMap<>();
+            for (int i = 0; i < list.getValue().size(); i++) {
+                ObserverSpec spec = observer(list.getValue().get(i), "observers[" + i + "]");
+                if (spec == null) {
+                    continue;
+                }
+                SourceLocation first = names.putIfAbsent(spec.name(), spec.at());
+                if (first != null) {
+                    problems.add(spec.at().problem("observers[" + i + "].name", "duplicate observer name '"
+                            + spec.name() + "' (first defined at line " + first.line() + "); names must be unique"));
+                }
+                observers.add(spec);
+            }
+            return observers;
+        }
+
+        private ObserverSpec observer(Node node, String path) {
+            int before = problems.size();
+            Map<String, NodeTuple> keys = mapping(node, path, OBSERVER_KEYS);
+            String name = required(keys, "name", node, path);
+            if (name != null && !NAME.matcher(name).matches()) {
+                problem(keys.get("name").getValueNode(), path + ".name", "'" + name
+                        + "' is not a valid name; use letters, digits, '-', '_' and '.'");
+            }
+            String type = required(keys, "type", node, path);
+            boolean enabled = !keys.containsKey("enabled")
+                    || bool(keys.get("enabled").getValueNode(), path + ".enabled", true);
+            Set<String> events = new LinkedHashSet<>(stringList(keys.get("events"), path + ".events"));
+            for (String event : events) {
+                if (!ModelMetricEvent.TYPES.contains(event)) {
+                    problem(keys.get("events").getValueNode(), path + ".events", "unknown event type '" + event
+                            + "'; known: " + String.join(", ", ModelMetricEvent.TYPES));
+                }
+            }
+            List<String> models = stringList(keys.get("models"), path + ".models");
+            String owner = "observer '" + name + "'";
+            Optional<StrategySpec> strategy = keys.containsKey("strategy")
+                    ? strategy(keys.get("strategy").getValueNode(), path + ".strategy", owner)
+                    : Optional.empty();
+            Settings config = settings(keys.get("config"), path + ".config", owner, node);
+            if (problems.size() > before) {
+                return null;
+            }
+            return new ObserverSpec(name, type, enabled, events, models, strategy, config, at(node),
+                    at(keys.get("type").getValueNode()));
+        }
+
+        private Optional<StrategySpec> strategy(Node node, String path, String owner) {
+            Map<String, NodeTuple> keys = mapping(node, path, STRATEGY_KEYS);
+            String type = required(keys, "type", node, path);
+            Settings config = settings(keys.get("config"), path + ".config",
+                    owner + " strategy '" + type + "'", node);
+            if (type == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new StrategySpec(type, config, at(keys.get("type").getValueNode())));
+        }
+
+        private Settings settings(NodeTuple entry, String path, String owner, Node parent) {
+            if (entry == null) {
+                return Settings.of(owner, at(parent).toString(), Map.of(), Map.of());
+            }
+            Node node = entry.getValueNode();
+            Map<String, NodeTuple> keys = mapping(node, path, null);
+            Map<String, Object> config = new LinkedHashMap<>();
+            Map<String, String> where = new HashMap<>();
+            for (Map.Entry<String, NodeTuple> key : keys.entrySet()) {
+                Object value = construct(key.getValue().getValueNode(), path + "." + key.getKey());
+                if (value != null) {
+                    config.put(key.getKey(), value);
+                }
+                where.put(key.getKey(), at(key.getValue().getKeyNode()).toString());
+            }
+            return Settings.of(owner, at(node).toString(), config, where);
+        }
+
+        /** The entries of a map node by key; reports keys not in {@code valid} (null: any key). */
+        private Map<String, NodeTuple> mapping(Node node, String path, List<String> valid) {
+            Map<String, NodeTuple> keys = new LinkedHashMap<>();
+            if (!(node instanceof MappingNode map)) {
+                problem(node, path, "expected a map" + (valid == null ? "" : " with keys: " + String.join(", ", valid))
+                        + ", got " + describe(node));
+                return keys;
+            }
+            for (NodeTuple tuple : map.getValue()) {
+                Node keyNode = tuple.getKeyNode();
+                String key = keyNode instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR)
+                        ? scalar.getValue() : null;
+                String keyPath = path.equals("(top level)") ? key : path + "." + key;
+                if (key == null) {
+                    problem(keyNode, path, "keys must be plain strings, got " + describe(keyNode));
+                } else if (keys.containsKey(key)) {
+                    problem(keyNode, keyPath, "duplicate key (first at line " + at(keys.get(key).getKeyNode()).line() + ")");
+                } else if (valid != null && !valid.contains(key)) {
+                    problem(keyNode, keyPath, "unknown key '" + key + "'; valid keys: " + String.join(", ", valid));
+                } else {
+                    keys.put(key, tuple);
+                }
+            }
+            return keys;
+        }
+
+        private String required(Map<String, NodeTuple> keys, String key, Node parent, String path) {
+            NodeTuple tuple = keys.get(key);
+            if (tuple == null) {
+                if (parent instanceof MappingNode) {
+                    problem(parent, path + "." + key, "is required");
+                }
+                return null;
+            }
+            String value = string(tuple.getValueNode(), path + "." + key);
+            if (value != null && value.isBlank()) {
+                problem(tuple.getValueNode(), path + "." + key, "must not be blank");
+                return null;
+            }
+            return value;
+        }
+
+        private String string(Node node, String path) {
+            Object value = construct(node, path);
+            if (value instanceof String s) {
+                return s;
+            }
+            if (value != null || node instanceof ScalarNode) {
+                problem(node, path, "expected a string, got " + describe(node));
+            }
+            return null;
+        }
+
+        private boolean bool(Node node, String path, boolean def) {
+            Object value = construct(node, path);
+            if (value instanceof Boolean b) {
+                return b;
+            }
+            problem(node, path, "expected true or false, got " + describe(node));
+            return def;
+        }
+
+        private List<String> stringList(NodeTuple entry, String path) {
+            List<String> strings = new ArrayList<>();
+            if (entry == null) {
+                return strings;
+            }
+            Node node = entry.getValueNode();
+            if (!(node instanceof SequenceNode list)) {
+                problem(node, path, "expected a list such as [a, b], got " + describe(node));
+                return strings;
+            }
+            if (list.getValue().isEmpty()) {
+                problem(node, path, "must not be empty; leave the key out to match everything");
+            }
+            for (Node item : list.getValue()) {
+                String value = string(item, path);
+                if (value != null) {
+                    strings.add(value);
+                }
+            }
+            return strings;
+        }
+
+        private Object construct(Node node, String path) {
+            try {
+                return values.construct(node);
+            } catch (YAMLException e) {
+                problem(node, path, oneLine(e.getMessage()));
+                return null;
+            }
+        }
+
+        private void problem(Node node, String key, String message) {
+            problems.add(at(node).problem(key, message));
+        }
+
+        private SourceLocation at(Node node) {
+            return new SourceLocation(fileName, node.getStartMark().getLine() + 1);
+        }
+
+        private static String describe(Node node) {
+            if (node instanceof ScalarNode scalar) {
+                return scalar.getTag().equals(Tag.NULL) ? "nothing" : "'" + scalar.getValue() + "'";
+            }
+            return node instanceof SequenceNode ? "a list" : "a map";
+        }
+
+        private static String oneLine(String message) {
+            return message == null ? "" : message.strip().replaceAll("\\s*\\n\\s*", "; ");
+        }
+    }
+
+    /** Builds plain Java values (String, Long, Double, Boolean, List, Map) from composed nodes. */
+    private static final class ValueConstructor extends SafeConstructor {
+        ValueConstructor(LoaderOptions options) {
+            super(options);
+        }
+
+        Object construct(Node node) {
+            return constructObject(node);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.visutility.monitor.host.manifest;
+
+import io.visutility.monitor.api.Settings;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One entry of the manifest's {@code observers:} list.
+ *
+ * @param name     unique instance name
+ * @param type     an observer's {@code @ExtensionType} name, or {@code plugin-id:name}
+ * @param enabled  whether the host runs it
+ * @param events   the event types it receives; empty means all
+ * @param models   globs on the model name; empty means all
+ * @param strategy its drift strategy, if any
+ * @param config   its {@code config} map
+ * @param at       where the entry starts
+ * @param typeAt   where {@code type} stands
+ */
+public record ObserverSpec(String name, String type, boolean enabled, Set<String> events, List<String> models,
+                           Optional<StrategySpec> strategy, Settings config, SourceLocation at,
+                           SourceLocation typeAt) {
+
+    public ObserverSpec {
+        events = Set.copyOf(events);
+        models = List.copyOf(models);
+    }
+}

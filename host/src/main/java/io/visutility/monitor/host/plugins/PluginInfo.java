@@ -1,0 +1,21 @@
+package io.visutility.monitor.host.plugins;
+
+import java.util.List;
+
+/**
+ * A plugin that loaded and started.
+ *
+ * @param id             {@code Plugin-Id}
+ * @param version        {@code Plugin-Version}
+ * @param jar            the jar's file name in the plugins folder
+ * @param observerTypes  the observer types it provides
+ * @param strategyTypes  the strategy types it provides
+ */
+public record PluginInfo(String id, String version, String jar, List<String> observerTypes,
+                         List<String> strategyTypes) {
+
+    public PluginInfo {
+        observerTypes = List.copyOf(observerTypes);
+        strategyTypes = List.copyOf(strategyTypes);
+    }
+}
