@@ -4,6 +4,7 @@ import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.bus.EventBus;
+import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.manifest.Manifest;
 import io.visutility.monitor.host.manifest.ManifestException;
@@ -94,6 +95,11 @@ public final class ObserverSet implements AutoCloseable {
         }
         for (Running entry : running) {
             stopQuietly(entry.spec(), entry.observer());
+            if (entry.registration() != null) {
+                ObserverStats stats = entry.registration().stats();
+                LOG.info("observer '{}' stopped; delivered {}, failed {}",
+                        entry.spec().name(), stats.delivered(), stats.failed());
+            }
         }
     }
 

@@ -1,0 +1,199 @@
+package io.visutility.monitor.host.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.visutility.monitor.api.InferenceLatency;
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.ModelVersion;
+import io.visutility.monitor.api.Observer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+class EventBusTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    /** Encodes (producer, sequence) in the event: model name = producer, latency = sequence. */
+    private static InferenceLatency event(int producer, long sequence) {
+        return new InferenceLatency(new ModelVersion("p" + producer, "v1"), sequence, T0);
+    }
+
+    @Test
+    void deliversEveryEventToEveryObserverInEmitOrder() {
+        EventBus bus = new EventBus();
+        List<ModelMetricEvent> first = new ArrayList<>();
+        List<ModelMetricEvent> second = new ArrayList<>();
+        bus.register("first", first::add);
+        bus.register("second", second::add);
+
+        List<ModelMetricEvent> emitted = List.of(event(0, 1), event(0, 2), event(0, 3));
+        emitted.forEach(bus::emit);
+
+        assertThat(first).containsExactlyElementsOf(emitted);
+        assertThat(second).containsExactlyElementsOf(emitted);
+        assertThat(bus.stats()).extracting(ObserverStats::delivered).containsExactly(3L, 3L);
+    }
+
+    @Test
+    void aThrowingObserverIsCountedAndTheOthersStillReceive() {
+        EventBus bus = new EventBus();
+        List<ModelMetricEvent> before = new ArrayList<>();
+        List<ModelMetricEvent> after = new ArrayList<>();
+        bus.register("before", before::add);
+        Registration failing = bus.register("failing", e -> {
+            throw new IllegalStateException("boom");
+        });
+        bus.register("linkage", e -> {
+            throw new NoClassDefFoundError("com/example/Missing");
+        });
+        bus.register("after", after::add);
+
+        for (int i = 0; i < 100; i++) {
+            bus.emit(event(0, i));
+        }
+
+        assertThat(before).hasSize(100);
+        assertThat(after).hasSize(100);
+        assertThat(failing.stats()).isEqualTo(new ObserverStats("failing", 0, 100));
+        assertThat(bus.stats()).extracting(ObserverStats::failed).containsExactly(0L, 100L, 100L, 0L);
+    }
+
+    @Test
+    void filterDecidesWhatAnObserverReceives() {
+        EventBus bus = new EventBus();
+        List<ModelMetricEvent> evens = new ArrayList<>();
+        Registration registration = bus.register("evens",
+                e -> ((InferenceLatency) e).latencyMs() % 2 == 0, evens::add);
+
+        for (int i = 0; i < 10; i++) {
+            bus.emit(event(0, i));
+        }
+
+        assertThat(evens).extracting(e -> ((InferenceLatency) e).latencyMs()).containsExactly(0L, 2L, 4L, 6L, 8L);
+        assertThat(registration.stats().delivered()).isEqualTo(5);
+    }
+
+    @Test
+    void closingTheRegistrationUnregistersAndIsIdempotent() {
+        EventBus bus = new EventBus();
+        List<ModelMetricEvent> received = new ArrayList<>();
+        Registration registration = bus.register("r", received::add);
+        Registration other = bus.register("other", e -> { });
+        bus.emit(event(0, 1));
+
+        registration.close();
+        registration.close();
+        bus.emit(event(0, 2));
+
+        assertThat(received).containsExactly(event(0, 1));
+        assertThat(bus.size()).isEqualTo(1);
+        assertThat(bus.stats()).extracting(ObserverStats::name).containsExactly("other");
+        other.close();
+        assertThat(bus.size()).isZero();
+    }
+
+    @Test
+    void droppingTheRegistrationDoesNotUnregister() {
+        EventBus bus = new EventBus();
+        AtomicLong received = new AtomicLong();
+        registerAndDropHandle(bus, received);
+        System.gc();
+
+        bus.emit(event(0, 1));
+
+        assertThat(received).hasValue(1);
+    }
+
+    private static void registerAndDropHandle(EventBus bus, AtomicLong received) {
+        bus.register("dropped", e -> received.incrementAndGet());
+    }
+
+    @RepeatedTest(5)
+    void manyProducersRegisterAndCloseRacesKeepOrderAndLoseNothing() throws Exception {
+        int producers = 4;
+        int eventsPerProducer = 20_000;
+        int churners = 2;
+        EventBus bus = new EventBus();
+        OrderCheckingObserver steady = new OrderCheckingObserver();
+        bus.register("steady", steady);
+        AtomicBoolean producing = new AtomicBoolean(true);
+        List<OrderCheckingObserver> transients = new CopyOnWriteArrayList<>();
+        CyclicBarrier start = new CyclicBarrier(producers + churners);
+        ExecutorService pool = Executors.newFixedThreadPool(producers + churners);
+        try {
+            List<Future<?>> producerTasks = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                producerTasks.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < eventsPerProducer; i++) {
+                        bus.emit(event(producer, i));
+                    }
+                    return null;
+                }));
+            }
+            List<Future<?>> churning = new ArrayList<>();
+            for (int c = 0; c < churners; c++) {
+                churning.add(pool.submit(() -> {
+                    start.await();
+                    while (producing.get()) {
+                        OrderCheckingObserver observer = new OrderCheckingObserver();
+                        transients.add(observer);
+                        Registration registration = bus.register("transient", observer);
+                        Thread.yield();
+                        registration.close();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : producerTasks) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            producing.set(false);
+            for (Future<?> f : churning) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(steady.received()).isEqualTo((long) producers * eventsPerProducer);
+        assertThat(steady.outOfOrder).hasValue(0);
+        assertThat(transients).isNotEmpty().allSatisfy(t -> assertThat(t.outOfOrder).hasValue(0));
+        assertThat(bus.size()).isEqualTo(1);
+        assertThat(bus.stats()).containsExactly(new ObserverStats("steady", (long) producers * eventsPerProducer, 0));
+    }
+
+    /** Records, per producer, that sequence numbers only grow. */
+    private static final class OrderCheckingObserver implements Observer {
+        private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();
+        private final AtomicLong count = new AtomicLong();
+        final AtomicLong outOfOrder = new AtomicLong();
+
+        @Override
+        public void onEvent(ModelMetricEvent event) {
+            long sequence = ((InferenceLatency) event).latencyMs();
+            Long previous = last.put(event.model().name(), sequence);
+            if (previous != null && previous >= sequence) {
+                outOfOrder.incrementAndGet();
+            }
+            count.incrementAndGet();
+        }
+
+        long received() {
+            return count.get();
+        }
+    }
+}

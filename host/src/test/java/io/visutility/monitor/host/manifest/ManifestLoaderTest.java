@@ -1,0 +1,165 @@
+package io.visutility.monitor.host.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.visutility.monitor.api.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ManifestLoaderTest {
+
+    private static final Path FILE = Path.of("/etc/monitor/conf/monitor.yaml");
+
+    private final ManifestLoader loader = new ManifestLoader();
+
+    private Manifest parse(String yaml) throws ManifestException {
+        return loader.parse(yaml, FILE);
+    }
+
+    private String problem(String yaml) {
+        try {
+            parse(yaml);
+        } catch (ManifestException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected the manifest to be rejected:\n" + yaml);
+    }
+
+    @Test
+    void readsTheDocumentedExample() throws Exception {
+        Manifest manifest = parse("""
+                plugins:
+                  dir: ../plugins            # relative to this file
+                reload:
+                  watch: true
+                observers:
+                  - name: console
+                    type: console-logger
+                  - name: retrain-on-drift
+                    type: retraining-trigger
+                    events: [accuracy_drift, concept_drift]
+                    models: ["object_detector*"]
+                    strategy:
+                      type: fixed-threshold
+                      config: {threshold: 0.05}
+                    config: {cooldown: 10m}
+                  - name: archive
+                    type: jsonl-sink
+                    enabled: false
+                    config: {path: /var/log/monitor/events.jsonl}
+                """);
+
+        assertThat(manifest.pluginsDir()).isEqualTo(Path.of("/etc/monitor/plugins"));
+        assertThat(manifest.watch()).isTrue();
+        assertThat(manifest.observers()).extracting(ObserverSpec::name)
+                .containsExactly("console", "retrain-on-drift", "archive");
+        assertThat(manifest.enabledObservers()).extracting(ObserverSpec::name)
+                .containsExactly("console", "retrain-on-drift");
+        ObserverSpec retrain = manifest.observers().get(1);
+        assertThat(retrain.type()).isEqualTo("retraining-trigger");
+        assertThat(retrain.typeAt()).isEqualTo(new SourceLocation(FILE.toString(), 9));
+        assertThat(retrain.events()).containsExactlyInAnyOrder("accuracy_drift", "concept_drift");
+        assertThat(retrain.models()).containsExactly("object_detector*");
+        assertThat(retrain.config().getDuration("cooldown", Duration.ZERO)).isEqualTo(Duration.ofMinutes(10));
+        StrategySpec strategy = retrain.strategy().orElseThrow();
+        assertThat(strategy.type()).isEqualTo("fixed-threshold");
+        assertThat(strategy.config().getDouble("threshold", 0)).isEqualTo(0.05);
+        assertThat(manifest.observers().get(0).events()).isEmpty();
+        assertThat(manifest.observers().get(0).strategy()).isEmpty();
+    }
+
+    @Test
+    void settingsRememberWhereEachKeyStood() throws Exception {
+        Settings strategy = parse("""
+                observers:
+                  - name: retrain
+                    type: retraining-trigger
+                    strategy:
+                      type: fixed-threshold
+                      config:
+                        threshold: high
+                """).observers().get(0).strategy().orElseThrow().config();
+
+        assertThatThrownBy(() -> strategy.getDouble("threshold", 0.05)).hasMessage(FILE
+                + ":7: observer 'retrain' strategy 'fixed-threshold': key 'threshold': expected a number, got 'high'");
+    }
+
+    @Test
+    void defaults() throws Exception {
+        Manifest manifest = parse("observers: []\n");
+        assertThat(manifest.watch()).isTrue();
+        assertThat(manifest.pluginsDir()).isEqualTo(Path.of("/etc/monitor/plugins"));
+        assertThat(manifest.observers()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown top-level key | plugin:\\n  dir: x | :1: plugin: unknown key 'plugin'; valid keys: plugins, reload, observers
+            unknown observer key  | observers:\\n  - name: a\\n    type: t\\n    filter: x | :4: observers[0].filter: unknown key 'filter'; valid keys: name, type, enabled, events, models, strategy, config
+            missing type          | observers:\\n  - name: a | :2: observers[0].type: is required
+            duplicate name        | observers:\\n  - name: a\\n    type: t\\n  - name: a\\n    type: u | :4: observers[1].name: duplicate observer name 'a' (first defined at line 2); names must be unique
+            enabled not a boolean | observers:\\n  - name: a\\n    type: t\\n    enabled: 3 | :4: observers[0].enabled: expected true or false, got '3'
+            unknown event type    | observers:\\n  - name: a\\n    type: t\\n    events: [latency] | :4: observers[0].events: unknown event type 'latency'; known: inference_latency, accuracy_drift, concept_drift
+            events not a list     | observers:\\n  - name: a\\n    type: t\\n    events: concept_drift | :4: observers[0].events: expected a list such as [a, b], got 'concept_drift'
+            empty models list     | observers:\\n  - name: a\\n    type: t\\n    models: [] | :4: observers[0].models: must not be empty; leave the key out to match everything
+            observers not a list  | observers: {a: b} | :1: observers: expected a list of observer entries
+            bad name              | observers:\\n  - name: 'a b'\\n    type: t | :2: observers[0].name: 'a b' is not a valid name; use letters, digits, '-', '_' and '.'
+            strategy without type | observers:\\n  - name: a\\n    type: t\\n    strategy: {config: {x: 1}} | :4: observers[0].strategy.type: is required
+            config not a map      | observers:\\n  - name: a\\n    type: t\\n    config: [1, 2] | :4: observers[0].config: expected a map, got a list
+            duplicate key         | observers:\\n  - name: a\\n    type: t\\n    type: u | :4: observers[0].type: duplicate key (first at line 3)
+            watch not a boolean   | reload:\\n  watch: often | :2: reload.watch: expected true or false, got 'often'
+            empty document        | '' | :1: the manifest is empty; expected keys: plugins, reload, observers
+            top level not a map   | '- a\\n- b' | :1: (top level): expected a map with keys: plugins, reload, observers, got a list
+            syntax error          | observers:\\n  - name: a\\n    type: [t\\n  - name: b | :4: YAML syntax: expected ',' or ']'
+            global tag            | observers: !!javax.script.ScriptEngineManager [] | :1: YAML syntax: Global tag is not allowed
+            """)
+    void rejectsWithFileLineAndKey(String description, String yaml, String expected) {
+        assertThat(problem(yaml.replace("\\n", "\n"))).startsWith(FILE.toString()).contains(expected);
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        String message = problem("""
+                observers:
+                  - name: a
+                    typ: t
+                  - name: b
+                    type: u
+                    enabled: maybe
+                """);
+        assertThat(message.lines()).containsExactly(
+                FILE + ":3: observers[0].typ: unknown key 'typ'; valid keys: name, type, enabled, events, models, strategy, config",
+                FILE + ":2: observers[0].type: is required",
+                FILE + ":6: observers[1].enabled: expected true or false, got 'maybe'");
+    }
+
+    @Test
+    void rejectsAnAliasBomb() {
+        StringBuilder yaml = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'k'; c++) {
+            char p = (char) (c - 1);
+            yaml.append(c).append(": &").append(c).append(" [*").append(p).append(", *").append(p).append(", *")
+                    .append(p).append(", *").append(p).append(", *").append(p).append(", *").append(p).append("]\n");
+        }
+        yaml.append("observers:\n  - name: a\n    type: t\n    config: {bomb: *k}\n");
+        assertThat(problem(yaml.toString())).startsWith(FILE.toString()).contains("Number of aliases");
+    }
+
+    @Test
+    void namesTheFileWhenItIsMissingOrTooLarge(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("absent.yaml");
+        assertThatThrownBy(() -> loader.load(missing)).hasMessage(missing + ": no such file");
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, "#".repeat(ManifestLoader.MAX_BYTES + 1));
+        assertThatThrownBy(() -> loader.load(big)).hasMessage(big + ": larger than 1048576 bytes");
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, new byte[] {'#', ' ', (byte) 0xE9, '\n'});
+        assertThatThrownBy(() -> loader.load(latin1)).hasMessage(latin1 + ": not valid UTF-8");
+    }
+}
