@@ -1,0 +1,221 @@
+package io.visutility.monitor.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.visutility.monitor.dist.Distribution.Result;
+import io.visutility.monitor.dist.Distribution.Started;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The assembled distribution, run as a separate process, as a user runs it. */
+class MonitorDistributionIT {
+
+    private static final String TRIGGER = "retraining triggered model=";
+
+    @TempDir
+    Path root;
+
+    private Distribution dist;
+
+    @BeforeEach
+    void install() throws Exception {
+        dist = new Distribution(root);
+    }
+
+    @Test
+    void bundledConfigReplaysTheSampleAndTriggersRetrainingForTheDriftingModelOnly() throws Exception {
+        // no --config: the launcher's default is the installation's conf/monitor.yaml
+        Result result = dist.run("run", "--replay", Distribution.HOME.resolve("examples/events.jsonl").toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("replayed 60 events, rejected 0\n");
+        assertThat(result.count("observer.console - ")).isEqualTo(60);
+        assertThat(result.count(TRIGGER)).as(result.toString()).isEqualTo(1);
+        assertThat(result.stderr()).contains("retraining triggered model=object_detector version=v1.2.3 "
+                + "reason=concept drift p-value 0.004 <= alpha 0.01");
+        assertThat(result.count("observer 'console' stopped; delivered 60, failed 0")).isEqualTo(1);
+        assertThat(result.count("observer 'retrain-on-concept-drift' stopped; delivered 20, failed 0")).isEqualTo(1);
+    }
+
+    @Test
+    void pluginsListsEveryBundledTypeAndValidatePasses() throws Exception {
+        Result plugins = dist.run("plugins", "--config", dist.manifest().toString());
+        assertThat(plugins.exitCode()).as(plugins.toString()).isZero();
+        assertThat(plugins.stdout()).contains(
+                "console-logger 0.1.0 (console-logger-0.1.0.jar)", "observer: console-logger",
+                "retraining-trigger 0.1.0", "observer: retraining-trigger",
+                "drift-strategies 0.1.0", "strategy: fixed-threshold", "strategy: p-value");
+
+        Result validate = dist.run("validate", "--config", dist.manifest().toString());
+        assertThat(validate.exitCode()).as(validate.toString()).isZero();
+        assertThat(validate.stdout()).contains(": ok; observers: console, retrain-on-concept-drift");
+    }
+
+    @Test
+    void brokenJarsAreReportedByNameAndTheOthersStillLoad() throws Exception {
+        Files.write(dist.plugins().resolve("corrupt.jar"), "this is not a zip file".getBytes(StandardCharsets.UTF_8));
+        Distribution.copyWithManifest(Distribution.bundledPlugin("drift-strategies"),
+                dist.plugins().resolve("future-strategies.jar"),
+                Map.of("Plugin-Id", "future-strategies", "Plugin-Requires", ">=9.0.0"));
+        Distribution.copyWithManifest(Distribution.bundledPlugin("console-logger"),
+                dist.plugins().resolve("z-duplicate-console.jar"), Map.of());
+        writeJar(dist.plugins().resolve("ghost.jar"), "ghost-plugin", "com.example.ghost.MissingObserver");
+        Files.copy(Distribution.bundledPlugin("drift-strategies"), dist.plugins().resolve("no-descriptor.jar"));
+        stripManifest(dist.plugins().resolve("no-descriptor.jar"));
+        Path events = dist.writeFile("events.jsonl",
+                "{\"type\":\"concept_drift\",\"model\":\"m\",\"version\":\"v1\",\"p_value\":0.001}\n");
+
+        Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stderr()).contains(
+                "plugin corrupt.jar skipped: cannot load:",
+                "plugin future-strategies.jar skipped: plugin future-strategies requires host version '>=9.0.0'"
+                        + " (Plugin-Requires), this host is 0.1.0",
+                "plugin z-duplicate-console.jar skipped: cannot load:",
+                "plugin ghost.jar skipped: extension class com.example.ghost.MissingObserver cannot be loaded",
+                "plugin no-descriptor.jar skipped: cannot load:");
+        assertThat(result.count(TRIGGER)).as(result.toString()).isEqualTo(1);
+        assertThat(result.stdout()).isEqualTo("replayed 1 events, rejected 0\n");
+
+        Result plugins = dist.run("plugins", "--config", dist.manifest().toString());
+        assertThat(plugins.stdout()).contains("FAILED corrupt.jar: cannot load", "FAILED ghost.jar",
+                "strategy: p-value");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown type      | observers:\\n  - name: console\\n    type: consol-logger                                                                        | monitor.yaml:3: observer 'console' type: unknown observer type 'consol-logger'; known: console-logger, retraining-trigger
+            unknown strategy  | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy: {type: p-valeu}                                | monitor.yaml:4: observer 'r' strategy.type: unknown strategy type 'p-valeu'; known: fixed-threshold, p-value
+            duplicate name    | observers:\\n  - name: console\\n    type: console-logger\\n  - name: console\\n    type: console-logger               | monitor.yaml:4: observers[1].name: duplicate observer name 'console' (first defined at line 2)
+            wrong value type  | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy:\\n      type: fixed-threshold\\n      config:\\n        threshold: high | monitor.yaml:7: observer 'r' strategy 'fixed-threshold': key 'threshold': expected a number, got 'high'
+            value out of range| observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy:\\n      type: p-value\\n      config: {alpha: 1.5}     | monitor.yaml:6: observer 'r' strategy 'p-value': key 'alpha': must be in (0,1), got 1.5
+            misspelt key      | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy:\\n      type: p-value\\n      config: {alpah: 0.01}    | monitor.yaml:6: observer 'r' strategy 'p-value': key 'alpah': unknown key for strategy p-value; it reads: alpha
+            bad cooldown      | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy: {type: p-value}\\n    config:\\n      cooldown: 10 | monitor.yaml:6: observer 'r': key 'cooldown': expected a duration such as 250ms, 10s, 5m, 2h or 1d, got 10
+            missing strategy  | observers:\\n  - name: r\\n    type: retraining-trigger                                                                   | monitor.yaml:2: observer 'r': type retraining-trigger needs a drift strategy
+            bad YAML syntax   | observers:\\n  - name: console\\n    type: [console-logger\\n  - name: x                                                 | monitor.yaml:4: YAML syntax:
+            unknown key       | observers:\\n  - name: console\\n    type: console-logger\\n    level: debug                                               | monitor.yaml:4: observers[0].level: unknown key 'level'; valid keys: name, type, enabled, events, models, strategy, config
+            """)
+    void aBadManifestExitsWithCodeTwoNamingTheLine(String description, String yaml, String expected) throws Exception {
+        dist.writeManifest(yaml.replace("\\n", "\n"));
+        Path events = dist.writeFile("events.jsonl", "");
+        for (String[] command : new String[][] {
+                {"validate", "--config", dist.manifest().toString()},
+                {"run", "--config", dist.manifest().toString(), "--replay", events.toString()}}) {
+            Result result = dist.run(command);
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.stderr()).as(result.toString()).contains(expected);
+            assertThat(result.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void aReplayReportsEachBadLineAndProcessesTheGoodOnes() throws Exception {
+        Path events = dist.writeFile("events.jsonl", """
+                {"type":"concept_drift","model":"a","version":"v1","p_value":0.5}
+                {"type":"concept_drift","model":"a","version":"v1","p_value":1.7}
+                {"type":"inference_latency","model":"a","version":"v1","latency_ms":12}
+                {oops
+                {"type":"concept_drift","model":"a","version":"v1","p_value":0.001}
+                """);
+
+        Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("replayed 3 events, rejected 2\n");
+        assertThat(result.stderr()).contains(events + ":2: rejected: p_value must be in [0, 1], got 1.7",
+                events + ":4: rejected: not valid JSON");
+        assertThat(result.count("observer.console - ")).isEqualTo(3);
+        assertThat(result.count(TRIGGER)).isEqualTo(1);
+    }
+
+    @Test
+    void replaysFromStdin() throws Exception {
+        Result result = dist.runWithStdin("""
+                {"type":"accuracy_drift","model":"a","version":"v1","drift":0.2}
+                {"type":"concept_drift","model":"a","version":"v1","p_value":0.002}
+                {"type":"oops","model":"a","version":"v1"}
+                """, "run", "--config", dist.manifest().toString(), "--replay", "-");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("replayed 2 events, rejected 1\n");
+        assertThat(result.stderr()).contains("stdin:3: rejected: unknown type 'oops'",
+                "retraining triggered model=a version=v1");
+    }
+
+    @Test
+    void runWithoutReplayStopsEveryObserverOnceOnSigterm() throws Exception {
+        Started started = dist.start("run", "--config", dist.manifest().toString());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> started.stderr().contains("running with observers [console, retrain-on-concept-drift]"));
+
+        started.process().destroy(); // SIGTERM
+        Result result = started.await(30);
+
+        assertThat(result.count("observer 'console' stopped")).as(result.toString()).isEqualTo(1);
+        assertThat(result.count("observer 'retrain-on-concept-drift' stopped")).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown flag        | 2 | run --bogus                       | Unknown option: '--bogus'
+            no subcommand       | 2 | ''                                | a subcommand is required
+            missing replay file | 2 | run --replay /nonexistent.jsonl   | --replay: no such file: /nonexistent.jsonl
+            missing manifest    | 2 | validate --config /nonexistent.yaml | /nonexistent.yaml: no such file
+            """)
+    void badUsageExitsWithCodeTwo(String description, int code, String args, String expected) throws Exception {
+        Result result = dist.run(args.isBlank() ? new String[0] : args.split(" "));
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(code);
+        assertThat(result.stderr()).contains(expected);
+    }
+
+    @Test
+    void helpListsTheSubcommandsAndExitCodes() throws Exception {
+        Result result = dist.run("--help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("run", "validate", "plugins", "2   bad usage or bad config");
+    }
+
+    /** A plugin jar whose extension index names a class the jar does not contain. */
+    private static void writeJar(Path target, String pluginId, String extensionClass) throws Exception {
+        Manifest manifest = new Manifest();
+        Attributes attributes = manifest.getMainAttributes();
+        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        attributes.put(new Attributes.Name("Plugin-Id"), pluginId);
+        attributes.put(new Attributes.Name("Plugin-Version"), "1.0.0");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest)) {
+            out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
+            out.write((extensionClass + "\n").getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+    }
+
+    /** Rewrites a jar without its manifest, so it has no plugin descriptor. */
+    private static void stripManifest(Path jar) throws Exception {
+        Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile());
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
+            for (JarEntry entry : java.util.Collections.list(in.entries())) {
+                if (!entry.getName().equals("META-INF/MANIFEST.MF")) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.getInputStream(entry).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
