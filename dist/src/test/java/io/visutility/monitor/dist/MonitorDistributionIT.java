@@ -74,7 +74,10 @@ class MonitorDistributionIT {
                 dist.plugins().resolve("z-duplicate-console.jar"), Map.of());
         writeJar(dist.plugins().resolve("ghost.jar"), "ghost-plugin", "com.example.ghost.MissingObserver");
         Files.copy(Distribution.bundledPlugin("drift-strategies"), dist.plugins().resolve("no-descriptor.jar"));
-        stripManifest(dist.plugins().resolve("no-descriptor.jar"));
+        rewriteWithout(dist.plugins().resolve("no-descriptor.jar"), "META-INF/MANIFEST.MF");
+        Distribution.copyWithManifest(Distribution.bundledPlugin("drift-strategies"),
+                dist.plugins().resolve("no-index.jar"), Map.of("Plugin-Id", "no-index"));
+        rewriteWithout(dist.plugins().resolve("no-index.jar"), "META-INF/extensions.idx");
         Path events = dist.writeFile("events.jsonl",
                 "{\"type\":\"concept_drift\",\"model\":\"m\",\"version\":\"v1\",\"p_value\":0.001}\n");
 
@@ -82,17 +85,19 @@ class MonitorDistributionIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stderr()).contains(
-                "plugin corrupt.jar skipped: cannot load:",
+                "plugin corrupt.jar skipped: not a valid jar file",
                 "plugin future-strategies.jar skipped: plugin future-strategies requires host version '>=9.0.0'"
                         + " (Plugin-Requires), this host is 0.1.0",
-                "plugin z-duplicate-console.jar skipped: cannot load:",
+                "plugin z-duplicate-console.jar skipped: plugin id 'console-logger' is already loaded from "
+                        + "console-logger-0.1.0.jar",
                 "plugin ghost.jar skipped: extension class com.example.ghost.MissingObserver cannot be loaded",
-                "plugin no-descriptor.jar skipped: cannot load:");
+                "plugin no-descriptor.jar skipped: not a plugin jar: no META-INF/MANIFEST.MF",
+                "plugin no-index.jar skipped: no META-INF/extensions.idx, so no observers or strategies");
         assertThat(result.count(TRIGGER)).as(result.toString()).isEqualTo(1);
         assertThat(result.stdout()).isEqualTo("replayed 1 events, rejected 0\n");
 
         Result plugins = dist.run("plugins", "--config", dist.manifest().toString());
-        assertThat(plugins.stdout()).contains("FAILED corrupt.jar: cannot load", "FAILED ghost.jar",
+        assertThat(plugins.stdout()).contains("FAILED corrupt.jar: not a valid jar file", "FAILED ghost.jar",
                 "strategy: p-value");
     }
 
@@ -203,13 +208,13 @@ class MonitorDistributionIT {
         }
     }
 
-    /** Rewrites a jar without its manifest, so it has no plugin descriptor. */
-    private static void stripManifest(Path jar) throws Exception {
+    /** Rewrites a jar without one of its entries. */
+    private static void rewriteWithout(Path jar, String entryName) throws Exception {
         Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
         try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile());
              JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
             for (JarEntry entry : java.util.Collections.list(in.entries())) {
-                if (!entry.getName().equals("META-INF/MANIFEST.MF")) {
+                if (!entry.getName().equals(entryName)) {
                     out.putNextEntry(new JarEntry(entry.getName()));
                     in.getInputStream(entry).transferTo(out);
                     out.closeEntry();

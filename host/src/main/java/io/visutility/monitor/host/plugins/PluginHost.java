@@ -11,9 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import java.util.zip.ZipException;
 import org.pf4j.JarPluginManager;
 import org.pf4j.PluginLoader;
 import org.pf4j.PluginManager;
@@ -37,8 +42,11 @@ public final class PluginHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
+    private static final String EXTENSION_INDEX = "META-INF/extensions.idx";
+
     private final Path shadowDir;
     private final PluginManager manager;
+    private final Map<String, String> loadedFrom = new HashMap<>();
 
     /**
      * @param hostVersion the version {@code Plugin-Requires} is checked against
@@ -116,6 +124,7 @@ public final class PluginHost implements AutoCloseable {
         for (PluginWrapper plugin : List.copyOf(manager.getPlugins())) {
             manager.unloadPlugin(plugin.getPluginId());
         }
+        loadedFrom.clear();
         try (Stream<Path> files = Files.walk(shadowDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
@@ -124,6 +133,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private PluginWrapper loadAndStart(Path jar) throws PluginJarException {
+        checkDescriptor(jar);
         Path shadow = shadowDir.resolve(jar.getFileName());
         String pluginId;
         try {
@@ -146,8 +156,38 @@ public final class PluginHost implements AutoCloseable {
             throw new PluginJarException("plugin " + pluginId + " did not start (" + state + ")"
                     + (cause == null ? "" : ": " + rootMessage(cause)));
         }
+        loadedFrom.put(pluginId, jar.getFileName().toString());
         LOG.info("loaded plugin {} {} from {}", pluginId, plugin.getDescriptor().getVersion(), jar.getFileName());
         return plugin;
+    }
+
+    /** Checks what PF4J would otherwise report obscurely (or not at all): descriptor, index, duplicate id. */
+    private void checkDescriptor(Path jar) throws PluginJarException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            if (manifest == null) {
+                throw new PluginJarException("not a plugin jar: no META-INF/MANIFEST.MF (needs Plugin-Id and Plugin-Version)");
+            }
+            for (String attribute : List.of("Plugin-Id", "Plugin-Version")) {
+                String value = manifest.getMainAttributes().getValue(attribute);
+                if (value == null || value.isBlank()) {
+                    throw new PluginJarException("not a plugin jar: META-INF/MANIFEST.MF has no " + attribute);
+                }
+            }
+            if (file.getEntry(EXTENSION_INDEX) == null) {
+                throw new PluginJarException("no " + EXTENSION_INDEX + ", so no observers or strategies: PF4J's "
+                        + "annotation processor did not run when the jar was built");
+            }
+            String pluginId = manifest.getMainAttributes().getValue("Plugin-Id").trim();
+            String other = loadedFrom.get(pluginId);
+            if (other != null) {
+                throw new PluginJarException("plugin id '" + pluginId + "' is already loaded from " + other);
+            }
+        } catch (ZipException e) {
+            throw new PluginJarException("not a valid jar file (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new PluginJarException("cannot read: " + e);
+        }
     }
 
     private static String extensionName(Class<?> type) throws PluginJarException {
