@@ -46,8 +46,8 @@ class MonitorDistributionIT {
         assertThat(result.count(TRIGGER)).as(result.toString()).isEqualTo(1);
         assertThat(result.stderr()).contains("retraining triggered model=object_detector version=v1.2.3 "
                 + "reason=concept drift p-value 0.004 <= alpha 0.01");
-        assertThat(result.count("observer 'console' stopped; delivered 60, failed 0")).isEqualTo(1);
-        assertThat(result.count("observer 'retrain-on-concept-drift' stopped; delivered 20, failed 0")).isEqualTo(1);
+        assertThat(result.count("observer 'console' stopped; received 60, delivered 60, failed 0, dropped 0")).isEqualTo(1);
+        assertThat(result.count("observer 'retrain-on-concept-drift' stopped; received 20, delivered 20, failed 0, dropped 0")).isEqualTo(1);
     }
 
     @Test
@@ -112,7 +112,7 @@ class MonitorDistributionIT {
             bad cooldown      | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy: {type: p-value}\\n    config:\\n      cooldown: 10 | monitor.yaml:6: observer 'r': key 'cooldown': expected a duration such as 250ms, 10s, 5m, 2h or 1d, got 10
             missing strategy  | observers:\\n  - name: r\\n    type: retraining-trigger                                                                   | monitor.yaml:2: observer 'r': type retraining-trigger needs a drift strategy
             bad YAML syntax   | observers:\\n  - name: console\\n    type: [console-logger\\n  - name: x                                                 | monitor.yaml:4: YAML syntax:
-            unknown key       | observers:\\n  - name: console\\n    type: console-logger\\n    level: debug                                               | monitor.yaml:4: observers[0].level: unknown key 'level'; valid keys: name, type, enabled, events, models, strategy, config
+            unknown key       | observers:\\n  - name: console\\n    type: console-logger\\n    level: debug                                               | monitor.yaml:4: observers[0].level: unknown key 'level'; valid keys: name, type, enabled, events, models, strategy, config, dispatch
             """)
     void aBadManifestExitsWithCodeTwoNamingTheLine(String description, String yaml, String expected) throws Exception {
         dist.writeManifest(yaml.replace("\\n", "\n"));

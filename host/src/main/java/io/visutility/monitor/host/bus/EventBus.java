@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Fans each emitted event out to every registered observer, on the caller's thread.
+ * Fans each emitted event out to every registered observer, each through its own {@link Lane}:
+ * in {@link DispatchMode#SYNC} mode on the producer's thread, in {@link DispatchMode#ASYNC} mode
+ * through a bounded queue drained by the lane's own thread, so that one slow or failing observer
+ * never reaches another observer or the producer.
  *
  * <p>The registry is a copy-on-write array: {@link #emit} reads it once through a volatile field,
  * takes no lock and allocates nothing per observer; {@link #register} and
@@ -18,125 +19,76 @@ import java.util.concurrent.atomic.LongAdder;
  * sees the registry either before or after the change, never a mix.
  *
  * <p>Thread-safe: any number of threads may emit, register and close at once. Each observer sees
- * one producer's events in that producer's emit order. An observer that throws is counted and
- * logged (rate-limited); the other observers and the producer never see the exception.
+ * one producer's events in that producer's emit order. Every event an observer's filter accepts
+ * is delivered or counted as dropped for a stated {@link DropReason} (see {@link ObserverStats}).
  */
 public final class EventBus {
 
-    private static final Subscriber[] NONE = new Subscriber[0];
-    private static final long FAILURE_LOG_INTERVAL_SECONDS = 10;
+    private static final Lane[] NONE = new Lane[0];
 
     private final Object writeLock = new Object();
-    private volatile Subscriber[] subscribers = NONE;
+    private volatile Lane[] lanes = NONE;
 
-    /** Registers {@code observer} for every event. */
+    /** Registers {@code observer} for every event, with the default (async) dispatch policy. */
     public Registration register(String name, Observer observer) {
-        return register(name, EventFilter.ALL, observer);
+        return register(name, EventFilter.ALL, observer, DispatchPolicy.DEFAULT);
     }
 
     /**
      * Registers {@code observer} for the events {@code filter} accepts. Events emitted after this
      * returns reach it.
      *
-     * @param name a label for logs and {@link #stats()}; need not be unique
+     * @param name   a label for logs, thread names and {@link #stats()}; need not be unique
+     * @param policy how events reach the observer
      */
-    public Registration register(String name, EventFilter filter, Observer observer) {
-        Subscriber subscriber = new Subscriber(this, Objects.requireNonNull(name, "name"),
-                Objects.requireNonNull(filter, "filter"), Objects.requireNonNull(observer, "observer"));
+    public Registration register(String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
+        Lane lane = policy.mode() == DispatchMode.SYNC
+                ? new SyncLane(this, name, filter, observer, policy)
+                : new AsyncLane(this, name, filter, observer, policy);
         synchronized (writeLock) {
-            Subscriber[] current = subscribers;
-            Subscriber[] next = Arrays.copyOf(current, current.length + 1);
-            next[current.length] = subscriber;
-            subscribers = next;
+            Lane[] current = lanes;
+            Lane[] next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = lane;
+            lanes = next;
         }
-        return subscriber;
+        return lane;
     }
 
-    /** Delivers {@code event} to every registered observer whose filter accepts it. */
+    /** Hands {@code event} to every registered observer whose filter accepts it. */
     public void emit(ModelMetricEvent event) {
         Objects.requireNonNull(event, "event");
-        for (Subscriber subscriber : subscribers) {
-            subscriber.deliver(event);
+        for (Lane lane : lanes) {
+            lane.offer(event);
         }
     }
 
     /** The counters of every registered observer, in registration order. */
     public List<ObserverStats> stats() {
-        Subscriber[] current = subscribers;
+        Lane[] current = lanes;
         List<ObserverStats> stats = new ArrayList<>(current.length);
-        for (Subscriber subscriber : current) {
-            stats.add(subscriber.stats());
+        for (Lane lane : current) {
+            stats.add(lane.stats());
         }
         return stats;
     }
 
     /** How many observers are registered now. */
     public int size() {
-        return subscribers.length;
+        return lanes.length;
     }
 
-    private void unregister(Subscriber subscriber) {
+    void unregister(Lane lane) {
         synchronized (writeLock) {
-            Subscriber[] current = subscribers;
+            Lane[] current = lanes;
             for (int i = 0; i < current.length; i++) {
-                if (current[i] == subscriber) {
-                    Subscriber[] next = new Subscriber[current.length - 1];
+                if (current[i] == lane) {
+                    Lane[] next = new Lane[current.length - 1];
                     System.arraycopy(current, 0, next, 0, i);
                     System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                    subscribers = next;
+                    lanes = next;
                     return;
                 }
             }
-        }
-    }
-
-    /** One registered observer with its counters. Thread-safe. */
-    private static final class Subscriber implements Registration {
-        private final EventBus bus;
-        private final String name;
-        private final EventFilter filter;
-        private final Observer observer;
-        private final LongAdder delivered = new LongAdder();
-        private final LongAdder failed = new LongAdder();
-        private final FailureLog failures;
-
-        Subscriber(EventBus bus, String name, EventFilter filter, Observer observer) {
-            this.bus = bus;
-            this.name = name;
-            this.filter = filter;
-            this.observer = observer;
-            this.failures = new FailureLog(name, FAILURE_LOG_INTERVAL_SECONDS, TimeUnit.SECONDS);
-        }
-
-        void deliver(ModelMetricEvent event) {
-            try {
-                if (!filter.accepts(event)) {
-                    return;
-                }
-                observer.onEvent(event);
-                delivered.increment();
-            } catch (VirtualMachineError fatal) {
-                throw fatal;
-            } catch (Throwable failure) {
-                // A plugin's exception or linkage error stays with that plugin.
-                failed.increment();
-                failures.failed(failure);
-            }
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public ObserverStats stats() {
-            return new ObserverStats(name, delivered.sum(), failed.sum());
-        }
-
-        @Override
-        public void close() {
-            bus.unregister(this);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.visutility.monitor.host.bus;
 
 /**
- * The handle {@link EventBus#register} returns. Closing it unregisters the observer; dropping it
- * does not (a registration lives until it is closed or the bus is discarded).
+ * The handle {@link EventBus#register} returns. Closing it unregisters the observer and drains
+ * its lane; dropping it does not unregister (a registration lives until it is closed).
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -14,7 +14,11 @@ public interface Registration extends AutoCloseable {
     /** What the observer has received so far. */
     ObserverStats stats();
 
-    /** Unregisters the observer: once this returns, no emit that starts later reaches it. */
+    /**
+     * Unregisters the observer, then delivers what its lane still holds, within the lane's
+     * shutdown timeout; what cannot be delivered in time is counted as dropped
+     * ({@link DropReason#SHUTDOWN}). When this returns the observer's {@code stop()} may be called.
+     */
     @Override
     void close();
 }

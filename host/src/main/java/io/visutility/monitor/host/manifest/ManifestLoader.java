@@ -2,6 +2,9 @@ package io.visutility.monitor.host.manifest;
 
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.host.bus.DispatchMode;
+import io.visutility.monitor.host.bus.DispatchPolicy;
+import io.visutility.monitor.host.bus.OverflowPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -17,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,8 +59,12 @@ public final class ManifestLoader {
     private static final List<String> PLUGINS_KEYS = List.of("dir");
     private static final List<String> RELOAD_KEYS = List.of("watch");
     private static final List<String> OBSERVER_KEYS =
-            List.of("name", "type", "enabled", "events", "models", "strategy", "config");
+            List.of("name", "type", "enabled", "events", "models", "strategy", "config", "dispatch");
     private static final List<String> STRATEGY_KEYS = List.of("type", "config");
+    private static final List<String> DISPATCH_KEYS = List.of("mode", "capacity", "when_full", "block_timeout",
+            "pause_after_failures", "pause", "max_pause", "shutdown_timeout");
+    private static final List<String> ASYNC_ONLY_KEYS =
+            List.of("capacity", "when_full", "block_timeout", "shutdown_timeout");
     private static final String DEFAULT_PLUGINS_DIR = "../plugins";
 
     /**
@@ -203,31 +211,78 @@ public final class ManifestLoader {
             Optional<StrategySpec> strategy = keys.containsKey("strategy")
                     ? strategy(keys.get("strategy").getValueNode(), path + ".strategy", owner)
                     : Optional.empty();
-            Settings config = settings(keys.get("config"), path + ".config", owner, node);
+            Settings config = settings(valueOf(keys.get("config")), path + ".config", owner, node, null);
+            DispatchPolicy dispatch = keys.containsKey("dispatch")
+                    ? dispatch(keys.get("dispatch").getValueNode(), path + ".dispatch", owner)
+                    : DispatchPolicy.DEFAULT;
             if (problems.size() > before) {
                 return null;
             }
-            return new ObserverSpec(name, type, enabled, events, models, strategy, config, at(node),
+            return new ObserverSpec(name, type, enabled, events, models, strategy, config, dispatch, at(node),
                     at(keys.get("type").getValueNode()));
         }
 
         private Optional<StrategySpec> strategy(Node node, String path, String owner) {
             Map<String, NodeTuple> keys = mapping(node, path, STRATEGY_KEYS);
             String type = required(keys, "type", node, path);
-            Settings config = settings(keys.get("config"), path + ".config",
-                    owner + " strategy '" + type + "'", node);
+            Settings config = settings(valueOf(keys.get("config")), path + ".config",
+                    owner + " strategy '" + type + "'", node, null);
             if (type == null) {
                 return Optional.empty();
             }
             return Optional.of(new StrategySpec(type, config, at(keys.get("type").getValueNode())));
         }
 
-        private Settings settings(NodeTuple entry, String path, String owner, Node parent) {
-            if (entry == null) {
+        private DispatchPolicy dispatch(Node node, String path, String owner) {
+            Settings values = settings(node, path, owner + " dispatch", node, DISPATCH_KEYS);
+            DispatchPolicy d = DispatchPolicy.DEFAULT;
+            try {
+                DispatchMode mode = choice(values, "mode", DispatchMode.class, d.mode());
+                if (mode == DispatchMode.SYNC) {
+                    for (String key : ASYNC_ONLY_KEYS) {
+                        if (values.keys().contains(key)) {
+                            throw values.invalid(key, "applies only to mode: async");
+                        }
+                    }
+                }
+                return new DispatchPolicy(mode,
+                        Math.toIntExact(Math.min(Integer.MAX_VALUE, values.getLong("capacity", d.capacity()))),
+                        choice(values, "when_full", OverflowPolicy.class, d.whenFull()),
+                        values.getDuration("block_timeout", d.blockTimeout()),
+                        Math.toIntExact(Math.min(Integer.MAX_VALUE,
+                                values.getLong("pause_after_failures", d.failuresBeforePause()))),
+                        values.getDuration("pause", d.pause()),
+                        values.getDuration("max_pause", d.maxPause()),
+                        values.getDuration("shutdown_timeout", d.shutdownTimeout()));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage().startsWith(fileName) ? e.getMessage()
+                        : at(node).problem(path, e.getMessage()));
+                return DispatchPolicy.DEFAULT;
+            }
+        }
+
+        private static <E extends Enum<E>> E choice(Settings values, String key, Class<E> type, E def) {
+            String value = values.getString(key, null);
+            if (value == null) {
+                return def;
+            }
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                String name = constant.name().toLowerCase(Locale.ROOT);
+                if (name.equals(value)) {
+                    return constant;
+                }
+                names.add(name);
+            }
+            throw values.invalid(key, "'" + value + "' is not one of: " + String.join(", ", names));
+        }
+
+        /** A map node as Settings; {@code node} null means absent (empty settings at {@code parent}). */
+        private Settings settings(Node node, String path, String owner, Node parent, List<String> valid) {
+            if (node == null) {
                 return Settings.of(owner, at(parent).toString(), Map.of(), Map.of());
             }
-            Node node = entry.getValueNode();
-            Map<String, NodeTuple> keys = mapping(node, path, null);
+            Map<String, NodeTuple> keys = mapping(node, path, valid);
             Map<String, Object> config = new LinkedHashMap<>();
             Map<String, String> where = new HashMap<>();
             for (Map.Entry<String, NodeTuple> key : keys.entrySet()) {
@@ -238,6 +293,10 @@ public final class ManifestLoader {
                 where.put(key.getKey(), at(key.getValue().getKeyNode()).toString());
             }
             return Settings.of(owner, at(node).toString(), config, where);
+        }
+
+        private static Node valueOf(NodeTuple entry) {
+            return entry == null ? null : entry.getValueNode();
         }
 
         /** The entries of a map node by key; reports keys not in {@code valid} (null: any key). */

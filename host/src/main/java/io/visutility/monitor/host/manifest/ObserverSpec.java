@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.manifest;
 
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.host.bus.DispatchPolicy;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,11 +16,12 @@ import java.util.Set;
  * @param models   globs on the model name; empty means all
  * @param strategy its drift strategy, if any
  * @param config   its {@code config} map
+ * @param dispatch how events reach it ({@code dispatch:})
  * @param at       where the entry starts
  * @param typeAt   where {@code type} stands
  */
 public record ObserverSpec(String name, String type, boolean enabled, Set<String> events, List<String> models,
-                           Optional<StrategySpec> strategy, Settings config, SourceLocation at,
+                           Optional<StrategySpec> strategy, Settings config, DispatchPolicy dispatch, SourceLocation at,
                            SourceLocation typeAt) {
 
     public ObserverSpec {

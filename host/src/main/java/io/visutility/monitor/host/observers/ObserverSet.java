@@ -15,6 +15,7 @@ import io.visutility.monitor.host.plugins.ExtensionClass;
 import io.visutility.monitor.host.plugins.UnknownTypeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,7 @@ public final class ObserverSet implements AutoCloseable {
         for (Running entry : started) {
             ObserverSpec spec = entry.spec();
             Registration registration = bus.register(spec.name(),
-                    new ManifestFilter(spec.events(), spec.models()), entry.observer());
+                    new ManifestFilter(spec.events(), spec.models()), entry.observer(), spec.dispatch());
             registered.add(new Running(spec, entry.observer(), registration));
             LOG.info("observer '{}' ({}) started", spec.name(), spec.type());
         }
@@ -82,25 +83,47 @@ public final class ObserverSet implements AutoCloseable {
         return running.stream().map(entry -> entry.spec().name()).toList();
     }
 
-    /** Unregisters every observer, then stops each once. Idempotent. */
+    /**
+     * Unregisters every observer and drains its lane (all lanes at once, each within its shutdown
+     * timeout), then stops each observer once. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        List<Thread> draining = new ArrayList<>();
         for (Running entry : running) {
             if (entry.registration() != null) {
-                entry.registration().close();
+                Thread drain = new Thread(entry.registration()::close, "drain-" + entry.spec().name());
+                drain.start();
+                draining.add(drain);
+            }
+        }
+        for (Thread drain : draining) {
+            try {
+                drain.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         for (Running entry : running) {
             stopQuietly(entry.spec(), entry.observer());
             if (entry.registration() != null) {
                 ObserverStats stats = entry.registration().stats();
-                LOG.info("observer '{}' stopped; delivered {}, failed {}",
-                        entry.spec().name(), stats.delivered(), stats.failed());
+                LOG.info("observer '{}' stopped; received {}, delivered {}, failed {}, dropped {}{}",
+                        entry.spec().name(), stats.received(), stats.delivered(), stats.failed(),
+                        stats.droppedTotal(), stats.droppedTotal() == 0 ? "" : " " + nonZero(stats));
             }
         }
+    }
+
+    private static String nonZero(ObserverStats stats) {
+        StringBuilder reasons = new StringBuilder();
+        stats.dropped().entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> reasons.append(reasons.length() == 0 ? "(" : ", ")
+                        .append(e.getKey().label()).append(' ').append(e.getValue()));
+        return reasons.append(')').toString();
     }
 
     private static void stopQuietly(ObserverSpec spec, Observer observer) {

@@ -6,6 +6,7 @@ import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class EventBusTest {
 
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    private static Registration sync(EventBus bus, String name, Observer observer) {
+        return bus.register(name, EventFilter.ALL, observer, DispatchPolicy.SYNC);
+    }
 
     /** Encodes (producer, sequence) in the event: model name = producer, latency = sequence. */
     private static InferenceLatency event(int producer, long sequence) {
@@ -35,8 +41,8 @@ class EventBusTest {
         EventBus bus = new EventBus();
         List<ModelMetricEvent> first = new ArrayList<>();
         List<ModelMetricEvent> second = new ArrayList<>();
-        bus.register("first", first::add);
-        bus.register("second", second::add);
+        sync(bus, "first", first::add);
+        sync(bus, "second", second::add);
 
         List<ModelMetricEvent> emitted = List.of(event(0, 1), event(0, 2), event(0, 3));
         emitted.forEach(bus::emit);
@@ -44,21 +50,22 @@ class EventBusTest {
         assertThat(first).containsExactlyElementsOf(emitted);
         assertThat(second).containsExactlyElementsOf(emitted);
         assertThat(bus.stats()).extracting(ObserverStats::delivered).containsExactly(3L, 3L);
+        assertThat(bus.stats()).extracting(ObserverStats::received).containsExactly(3L, 3L);
     }
 
     @Test
-    void aThrowingObserverIsCountedAndTheOthersStillReceive() {
+    void aThrowingObserverIsCountedAndPausedAndTheOthersStillReceive() {
         EventBus bus = new EventBus();
         List<ModelMetricEvent> before = new ArrayList<>();
         List<ModelMetricEvent> after = new ArrayList<>();
-        bus.register("before", before::add);
-        Registration failing = bus.register("failing", e -> {
+        sync(bus, "before", before::add);
+        Registration failing = sync(bus, "failing", e -> {
             throw new IllegalStateException("boom");
         });
-        bus.register("linkage", e -> {
+        sync(bus, "linkage", e -> {
             throw new NoClassDefFoundError("com/example/Missing");
         });
-        bus.register("after", after::add);
+        sync(bus, "after", after::add);
 
         for (int i = 0; i < 100; i++) {
             bus.emit(event(0, i));
@@ -66,8 +73,12 @@ class EventBusTest {
 
         assertThat(before).hasSize(100);
         assertThat(after).hasSize(100);
-        assertThat(failing.stats()).isEqualTo(new ObserverStats("failing", 0, 100));
-        assertThat(bus.stats()).extracting(ObserverStats::failed).containsExactly(0L, 100L, 100L, 0L);
+        // five failures in a row pause a sync observer; while paused its events are dropped
+        assertThat(failing.stats().failed()).isEqualTo(5);
+        assertThat(failing.stats().dropped(DropReason.PAUSED)).isEqualTo(95);
+        assertThat(failing.stats().delivered()).isZero();
+        assertThat(failing.stats().paused()).isTrue();
+        assertThat(bus.stats()).extracting(ObserverStats::failed).containsExactly(0L, 5L, 5L, 0L);
     }
 
     @Test
@@ -75,7 +86,7 @@ class EventBusTest {
         EventBus bus = new EventBus();
         List<ModelMetricEvent> evens = new ArrayList<>();
         Registration registration = bus.register("evens",
-                e -> ((InferenceLatency) e).latencyMs() % 2 == 0, evens::add);
+                e -> ((InferenceLatency) e).latencyMs() % 2 == 0, evens::add, DispatchPolicy.SYNC);
 
         for (int i = 0; i < 10; i++) {
             bus.emit(event(0, i));
@@ -89,8 +100,8 @@ class EventBusTest {
     void closingTheRegistrationUnregistersAndIsIdempotent() {
         EventBus bus = new EventBus();
         List<ModelMetricEvent> received = new ArrayList<>();
-        Registration registration = bus.register("r", received::add);
-        Registration other = bus.register("other", e -> { });
+        Registration registration = sync(bus, "r", received::add);
+        Registration other = sync(bus, "other", e -> { });
         bus.emit(event(0, 1));
 
         registration.close();
@@ -117,17 +128,28 @@ class EventBusTest {
     }
 
     private static void registerAndDropHandle(EventBus bus, AtomicLong received) {
-        bus.register("dropped", e -> received.incrementAndGet());
+        sync(bus, "dropped", e -> received.incrementAndGet());
     }
 
-    @RepeatedTest(5)
-    void manyProducersRegisterAndCloseRacesKeepOrderAndLoseNothing() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DispatchMode.class)
+    void manyProducersRegisterAndCloseRacesKeepOrderAndLoseNothing(DispatchMode mode) throws Exception {
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        // BLOCK with a long timeout: a full queue slows the producers instead of dropping
+        DispatchPolicy lossless = new DispatchPolicy(mode, 1024, OverflowPolicy.BLOCK, Duration.ofSeconds(60),
+                d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+        for (int round = 0; round < 5; round++) {
+            raceRound(lossless);
+        }
+    }
+
+    private void raceRound(DispatchPolicy policy) throws Exception {
         int producers = 4;
         int eventsPerProducer = 20_000;
         int churners = 2;
         EventBus bus = new EventBus();
         OrderCheckingObserver steady = new OrderCheckingObserver();
-        bus.register("steady", steady);
+        Registration steadyRegistration = bus.register("steady", EventFilter.ALL, steady, policy);
         AtomicBoolean producing = new AtomicBoolean(true);
         List<OrderCheckingObserver> transients = new CopyOnWriteArrayList<>();
         CyclicBarrier start = new CyclicBarrier(producers + churners);
@@ -151,7 +173,7 @@ class EventBusTest {
                     while (producing.get()) {
                         OrderCheckingObserver observer = new OrderCheckingObserver();
                         transients.add(observer);
-                        Registration registration = bus.register("transient", observer);
+                        Registration registration = bus.register("transient", EventFilter.ALL, observer, policy);
                         Thread.yield();
                         registration.close();
                     }
@@ -169,11 +191,16 @@ class EventBusTest {
             pool.shutdownNow();
         }
 
-        assertThat(steady.received()).isEqualTo((long) producers * eventsPerProducer);
+        assertThat(bus.size()).isEqualTo(1);
+        steadyRegistration.close(); // drains an async lane
+        long total = (long) producers * eventsPerProducer;
+        assertThat(steady.received()).isEqualTo(total);
         assertThat(steady.outOfOrder).hasValue(0);
         assertThat(transients).isNotEmpty().allSatisfy(t -> assertThat(t.outOfOrder).hasValue(0));
-        assertThat(bus.size()).isEqualTo(1);
-        assertThat(bus.stats()).containsExactly(new ObserverStats("steady", (long) producers * eventsPerProducer, 0));
+        ObserverStats stats = steadyRegistration.stats();
+        assertThat(stats.received()).isEqualTo(total);
+        assertThat(stats.delivered()).isEqualTo(total);
+        assertThat(stats.droppedTotal() + stats.failed() + stats.queued()).isZero();
     }
 
     /** Records, per producer, that sequence numbers only grow. */

@@ -3,7 +3,9 @@ package io.visutility.monitor.host.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.EventBus;
+import io.visutility.monitor.host.bus.EventFilter;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.time.Clock;
@@ -19,7 +21,7 @@ class JsonLinesReplayTest {
     void emitsGoodLinesInOrderAndCountsBadOnes() throws Exception {
         EventBus bus = new EventBus();
         List<ModelMetricEvent> received = new ArrayList<>();
-        bus.register("all", received::add);
+        bus.register("all", EventFilter.ALL, received::add, DispatchPolicy.SYNC);
         String input = """
                 {"type":"inference_latency","model":"a","version":"v1","latency_ms":1}
                 {"type":"inference_latency","model":"a","version":"v1","latency_ms":-1}

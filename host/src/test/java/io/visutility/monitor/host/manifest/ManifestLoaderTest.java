@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.host.bus.DispatchMode;
+import io.visutility.monitor.host.bus.DispatchPolicy;
+import io.visutility.monitor.host.bus.OverflowPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +94,30 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void readsDispatchPolicies() throws Exception {
+        Manifest manifest = parse("""
+                observers:
+                  - name: cheap
+                    type: console-logger
+                    dispatch: {mode: sync, pause_after_failures: 3}
+                  - name: webhook
+                    type: webhook
+                    dispatch: {capacity: 1024, when_full: block, block_timeout: 20ms, shutdown_timeout: 30s}
+                  - name: default
+                    type: console-logger
+                """);
+        assertThat(manifest.observers().get(0).dispatch().mode()).isEqualTo(DispatchMode.SYNC);
+        assertThat(manifest.observers().get(0).dispatch().failuresBeforePause()).isEqualTo(3);
+        DispatchPolicy webhook = manifest.observers().get(1).dispatch();
+        assertThat(webhook.mode()).isEqualTo(DispatchMode.ASYNC);
+        assertThat(webhook.capacity()).isEqualTo(1024);
+        assertThat(webhook.whenFull()).isEqualTo(OverflowPolicy.BLOCK);
+        assertThat(webhook.blockTimeout()).isEqualTo(Duration.ofMillis(20));
+        assertThat(webhook.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(manifest.observers().get(2).dispatch()).isEqualTo(DispatchPolicy.DEFAULT);
+    }
+
+    @Test
     void defaults() throws Exception {
         Manifest manifest = parse("observers: []\n");
         assertThat(manifest.watch()).isTrue();
@@ -99,9 +126,9 @@ class ManifestLoaderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             unknown top-level key | plugin:\\n  dir: x | :1: plugin: unknown key 'plugin'; valid keys: plugins, reload, observers
-            unknown observer key  | observers:\\n  - name: a\\n    type: t\\n    filter: x | :4: observers[0].filter: unknown key 'filter'; valid keys: name, type, enabled, events, models, strategy, config
+            unknown observer key  | observers:\\n  - name: a\\n    type: t\\n    filter: x | :4: observers[0].filter: unknown key 'filter'; valid keys: name, type, enabled, events, models, strategy, config, dispatch
             missing type          | observers:\\n  - name: a | :2: observers[0].type: is required
             duplicate name        | observers:\\n  - name: a\\n    type: t\\n  - name: a\\n    type: u | :4: observers[1].name: duplicate observer name 'a' (first defined at line 2); names must be unique
             enabled not a boolean | observers:\\n  - name: a\\n    type: t\\n    enabled: 3 | :4: observers[0].enabled: expected true or false, got '3'
@@ -113,9 +140,14 @@ class ManifestLoaderTest {
             strategy without type | observers:\\n  - name: a\\n    type: t\\n    strategy: {config: {x: 1}} | :4: observers[0].strategy.type: is required
             config not a map      | observers:\\n  - name: a\\n    type: t\\n    config: [1, 2] | :4: observers[0].config: expected a map, got a list
             duplicate key         | observers:\\n  - name: a\\n    type: t\\n    type: u | :4: observers[0].type: duplicate key (first at line 3)
+            dispatch capacity     | observers:\\n  - name: a\\n    type: t\\n    dispatch: {capacity: 1000} | :4: observers[0].dispatch: capacity must be a power of two from 2 to 16777216, got 1000
+            dispatch when_full    | observers:\\n  - name: a\\n    type: t\\n    dispatch:\\n      when_full: drop_all | :5: observer 'a' dispatch: key 'when_full': 'drop_all' is not one of: drop_newest, drop_oldest, block
+            dispatch sync+queue   | observers:\\n  - name: a\\n    type: t\\n    dispatch: {mode: sync, capacity: 4} | :4: observer 'a' dispatch: key 'capacity': applies only to mode: async
+            dispatch unknown key  | observers:\\n  - name: a\\n    type: t\\n    dispatch: {size: 4} | :4: observers[0].dispatch.size: unknown key 'size'; valid keys: mode, capacity, when_full, block_timeout, pause_after_failures, pause, max_pause, shutdown_timeout
+            dispatch bad duration | observers:\\n  - name: a\\n    type: t\\n    dispatch: {block_timeout: soon} | :4: observer 'a' dispatch: key 'block_timeout': expected a duration such as 250ms, 10s, 5m, 2h or 1d, got 'soon'
             watch not a boolean   | reload:\\n  watch: often | :2: reload.watch: expected true or false, got 'often'
-            empty document        | '' | :1: the manifest is empty; expected keys: plugins, reload, observers
-            top level not a map   | '- a\\n- b' | :1: (top level): expected a map with keys: plugins, reload, observers, got a list
+            empty document        | "" | :1: the manifest is empty; expected keys: plugins, reload, observers
+            top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, got a list
             syntax error          | observers:\\n  - name: a\\n    type: [t\\n  - name: b | :4: YAML syntax: expected ',' or ']'
             global tag            | observers: !!javax.script.ScriptEngineManager [] | :1: YAML syntax: Global tag is not allowed
             """)
@@ -134,7 +166,7 @@ class ManifestLoaderTest {
                     enabled: maybe
                 """);
         assertThat(message.lines()).containsExactly(
-                FILE + ":3: observers[0].typ: unknown key 'typ'; valid keys: name, type, enabled, events, models, strategy, config",
+                FILE + ":3: observers[0].typ: unknown key 'typ'; valid keys: name, type, enabled, events, models, strategy, config, dispatch",
                 FILE + ":2: observers[0].type: is required",
                 FILE + ":6: observers[1].enabled: expected true or false, got 'maybe'");
     }

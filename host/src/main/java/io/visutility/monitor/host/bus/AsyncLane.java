@@ -1,0 +1,232 @@
+package io.visutility.monitor.host.bus;
+
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.Observer;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.MpmcArrayQueue;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.QueueProgressIndicators;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers to its observer from a thread of its own, through a bounded lock-free queue (JCTools'
+ * multi-producer single-consumer array queue; multi-consumer for {@link OverflowPolicy#DROP_OLDEST},
+ * where a producer removes the oldest event). A full queue applies the lane's
+ * {@link OverflowPolicy}; the producer never waits on the observer, only, under
+ * {@link OverflowPolicy#BLOCK}, on free space, for at most the block timeout.
+ *
+ * <p>The lane thread delivers in batches. When the queue is empty it spins briefly, then yields,
+ * then parks until a producer wakes it: an idle lane uses no CPU. The wake-up cannot be lost: the
+ * thread announces {@code sleeping} before its last look at the queue, and a producer reads
+ * {@code sleeping} after its offer, whose compare-and-set of the producer index orders the two.
+ *
+ * <p>Thread-safety: any number of producers may call {@link #offer}; only the lane thread
+ * consumes, except after it has terminated, when late producers drain under {@code exitLock}.
+ * Counters the lane thread owns are {@link SingleWriterCounter}s; producers' are {@link LongAdder}s.
+ */
+final class AsyncLane extends Lane implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
+    private static final int BATCH = 256;
+    private static final int SPINS = 200;
+    private static final int YIELDS = 20;
+    private static final long BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+
+    private final MessagePassingQueue<ModelMetricEvent> queue;
+    private final QueueProgressIndicators indices;
+    private final Thread thread;
+    private final Object exitLock = new Object();
+
+    private final SingleWriterCounter delivered = new SingleWriterCounter();
+    private final SingleWriterCounter failed = new SingleWriterCounter();
+    private final SingleWriterCounter droppedShutdown = new SingleWriterCounter();
+    private final LongAdder droppedQueueFull = new LongAdder();
+    private final LongAdder droppedEvicted = new LongAdder();
+    private final LongAdder droppedBlockTimeout = new LongAdder();
+    private final LongAdder droppedClosed = new LongAdder();
+
+    private volatile boolean sleeping;
+    private volatile boolean closing;
+    private volatile boolean terminated;
+    private volatile long closeDeadline;
+
+    AsyncLane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
+        super(bus, name, filter, observer, policy);
+        if (policy.whenFull() == OverflowPolicy.DROP_OLDEST) {
+            MpmcArrayQueue<ModelMetricEvent> mpmc = new MpmcArrayQueue<>(policy.capacity());
+            this.queue = mpmc;
+            this.indices = mpmc;
+        } else {
+            MpscArrayQueue<ModelMetricEvent> mpsc = new MpscArrayQueue<>(policy.capacity());
+            this.queue = mpsc;
+            this.indices = mpsc;
+        }
+        this.thread = new Thread(this, "lane-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    void offer(ModelMetricEvent event) {
+        if (!filter.accepts(event)) {
+            return;
+        }
+        if (!queue.offer(event) && !offerWhenFull(event)) {
+            return;
+        }
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+        if (terminated) {
+            dropLate();
+        }
+    }
+
+    /** Applies the overflow policy; returns whether the event is now queued. */
+    private boolean offerWhenFull(ModelMetricEvent event) {
+        switch (policy.whenFull()) {
+            case DROP_NEWEST -> {
+                droppedQueueFull.increment();
+                return false;
+            }
+            case DROP_OLDEST -> {
+                do {
+                    if (queue.relaxedPoll() != null) {
+                        droppedEvicted.increment();
+                    }
+                } while (!queue.offer(event));
+                return true;
+            }
+            default -> {
+                long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
+                do {
+                    if (sleeping) {
+                        LockSupport.unpark(thread);
+                    }
+                    LockSupport.parkNanos(BLOCK_PARK_NANOS);
+                    if (queue.offer(event)) {
+                        return true;
+                    }
+                } while (System.nanoTime() - deadline < 0);
+                droppedBlockTimeout.increment();
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        int idle = 0;
+        while (true) {
+            int taken = deliverBatch();
+            if (taken > 0) {
+                idle = 0;
+            } else if (closing && queue.isEmpty()) {
+                break;
+            } else {
+                idle = idle(idle);
+            }
+        }
+        terminated = true;
+        // Producers that offered before seeing `terminated` rely on this last look.
+        dropLate();
+    }
+
+    private int deliverBatch() {
+        int taken = 0;
+        ModelMetricEvent event;
+        while (taken < BATCH && (event = queue.relaxedPoll()) != null) {
+            taken++;
+            if (closing && System.nanoTime() - closeDeadline > 0) {
+                droppedShutdown.increment();
+                continue;
+            }
+            long outcome = call(event);
+            if (outcome == DELIVERED) {
+                delivered.increment();
+            } else {
+                failed.increment();
+                if (outcome > 0) {
+                    pause(outcome);
+                }
+            }
+        }
+        return taken;
+    }
+
+    private void pause(long nanos) {
+        long until = System.nanoTime() + nanos;
+        long left;
+        while (!closing && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+        }
+        failures.resumed();
+    }
+
+    private int idle(int idle) {
+        if (idle < SPINS) {
+            Thread.onSpinWait();
+        } else if (idle < SPINS + YIELDS) {
+            Thread.yield();
+        } else {
+            sleeping = true;
+            if (queue.isEmpty() && !closing) {
+                LockSupport.park(this);
+            }
+            sleeping = false;
+            return 0;
+        }
+        return idle + 1;
+    }
+
+    /** Drains what was offered after the lane thread finished: counted, never delivered. */
+    private void dropLate() {
+        synchronized (exitLock) {
+            while (true) {
+                if (queue.relaxedPoll() != null) {
+                    droppedClosed.increment();
+                } else if (queue.isEmpty()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    void drain() {
+        long timeout = policy.shutdownTimeout().toNanos();
+        closeDeadline = System.nanoTime() + timeout;
+        closing = true;
+        LockSupport.unpark(thread);
+        try {
+            // The lane thread counts what it cannot deliver by the deadline, so this wait is bounded
+            // unless the observer does not return from one onEvent call.
+            thread.join(TimeUnit.NANOSECONDS.toMillis(timeout) + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.error("observer '{}' has not returned from onEvent within its shutdown timeout of {} ms; "
+                    + "{} events are still queued behind it", name, policy.shutdownTimeout().toMillis(), queue.size());
+        }
+    }
+
+    @Override
+    public ObserverStats stats() {
+        long consumed = indices.currentConsumerIndex();
+        long produced = indices.currentProducerIndex();
+        long queueFull = droppedQueueFull.sum();
+        long blockTimeout = droppedBlockTimeout.sum();
+        return new ObserverStats(name, DispatchMode.ASYNC, produced + queueFull + blockTimeout,
+                delivered.get(), failed.get(),
+                Map.of(DropReason.QUEUE_FULL, queueFull, DropReason.EVICTED, droppedEvicted.sum(),
+                        DropReason.BLOCK_TIMEOUT, blockTimeout, DropReason.SHUTDOWN, droppedShutdown.get(),
+                        DropReason.CLOSED, droppedClosed.sum()),
+                Math.max(0, produced - consumed), failures.paused());
+    }
+}

@@ -1,0 +1,9 @@
+package io.visutility.monitor.host.bus;
+
+/** How a lane calls its observer. */
+public enum DispatchMode {
+    /** On the producer's thread, during {@code emit}: cheapest, but a slow observer slows the producer. */
+    SYNC,
+    /** From the lane's own thread, through a bounded queue: the producer never waits on the observer. */
+    ASYNC
+}

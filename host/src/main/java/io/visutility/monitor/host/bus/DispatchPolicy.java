@@ -1,0 +1,64 @@
+package io.visutility.monitor.host.bus;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one observer's lane delivers events.
+ *
+ * @param mode                sync (on the producer's thread) or async (own thread and queue)
+ * @param capacity            async queue size; a power of two, so the queue holds exactly this many
+ * @param whenFull            what a full async queue does with an event
+ * @param blockTimeout        the longest a producer waits under {@link OverflowPolicy#BLOCK}
+ * @param failuresBeforePause consecutive failures after which the observer is paused
+ * @param pause               the first pause; each further pause in a row doubles, up to {@code maxPause}
+ * @param maxPause            the longest pause
+ * @param shutdownTimeout     how long closing the lane may spend delivering what is queued
+ */
+public record DispatchPolicy(DispatchMode mode, int capacity, OverflowPolicy whenFull, Duration blockTimeout,
+                             int failuresBeforePause, Duration pause, Duration maxPause, Duration shutdownTimeout) {
+
+    /** The largest queue a lane may have. */
+    public static final int MAX_CAPACITY = 1 << 24;
+
+    /** Async, 8192 events, drop newest, 50ms block timeout, pause after 5 failures for 1s..1m, 10s drain. */
+    public static final DispatchPolicy DEFAULT = new DispatchPolicy(DispatchMode.ASYNC, 8192,
+            OverflowPolicy.DROP_NEWEST, Duration.ofMillis(50), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
+            Duration.ofSeconds(10));
+
+    /** The defaults, in sync mode. */
+    public static final DispatchPolicy SYNC = DEFAULT.withMode(DispatchMode.SYNC);
+
+    /** @throws IllegalArgumentException naming the bad component */
+    public DispatchPolicy {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(whenFull, "when_full");
+        if (capacity < 2 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two from 2 to " + MAX_CAPACITY
+                    + ", got " + capacity);
+        }
+        if (failuresBeforePause < 1) {
+            throw new IllegalArgumentException("pause_after_failures must be >= 1, got " + failuresBeforePause);
+        }
+        requirePositive(blockTimeout, "block_timeout");
+        requirePositive(pause, "pause");
+        requirePositive(maxPause, "max_pause");
+        requirePositive(shutdownTimeout, "shutdown_timeout");
+        if (maxPause.compareTo(pause) < 0) {
+            throw new IllegalArgumentException("max_pause must be >= pause");
+        }
+    }
+
+    /** This policy with another mode. */
+    public DispatchPolicy withMode(DispatchMode newMode) {
+        return new DispatchPolicy(newMode, capacity, whenFull, blockTimeout, failuresBeforePause, pause, maxPause,
+                shutdownTimeout);
+    }
+
+    private static void requirePositive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + value);
+        }
+    }
+}

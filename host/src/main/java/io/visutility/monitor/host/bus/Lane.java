@@ -1,0 +1,78 @@
+package io.visutility.monitor.host.bus;
+
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.Observer;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One registered observer and the way events reach it: {@link SyncLane} on the producer's thread,
+ * {@link AsyncLane} through a bounded queue and a thread of its own. The bus holds lanes in a
+ * copy-on-write array and calls {@link #offer} for every event.
+ *
+ * <p>Thread-safe: {@link #offer} may be called by any number of producers at once.
+ */
+abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
+
+    final String name;
+    final EventFilter filter;
+    final Observer observer;
+    final DispatchPolicy policy;
+    final FailureTracker failures;
+    private final EventBus bus;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Lane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
+        this.bus = bus;
+        this.name = Objects.requireNonNull(name, "name");
+        this.filter = Objects.requireNonNull(filter, "filter");
+        this.observer = Objects.requireNonNull(observer, "observer");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.failures = new FailureTracker(name, policy);
+    }
+
+    /** Takes one event from a producer; never throws what the observer throws. */
+    abstract void offer(ModelMetricEvent event);
+
+    /** Delivers or drops what the lane holds; called once, after the lane left the bus. */
+    abstract void drain();
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    /**
+     * Unregisters the observer, then delivers what is queued (up to the shutdown timeout; the
+     * rest is counted as dropped). When this returns, {@code onEvent} is not called again, except
+     * by an emit that was already running. Idempotent.
+     */
+    @Override
+    public final void close() {
+        if (closed.compareAndSet(false, true)) {
+            bus.unregister(this);
+            drain();
+        }
+    }
+
+    /** What {@link #call} returns when {@code onEvent} returned normally. */
+    static final long DELIVERED = -1;
+
+    /**
+     * Calls the observer.
+     *
+     * @return {@link #DELIVERED}, or after a failure the pause the failure policy asks for in nanos (0: none)
+     */
+    final long call(ModelMetricEvent event) {
+        try {
+            observer.onEvent(event);
+            failures.succeeded();
+            return DELIVERED;
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable failure) {
+            // A plugin's exception or linkage error stays with that plugin.
+            return failures.failed(failure, System.nanoTime());
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package io.visutility.monitor.host.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.visutility.monitor.api.InferenceLatency;
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.ModelVersion;
+import io.visutility.monitor.api.Observer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AsyncLaneTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    private final EventBus bus = new EventBus();
+    private final List<Registration> registrations = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        registrations.forEach(Registration::close);
+    }
+
+    private static InferenceLatency event(long sequence) {
+        return new InferenceLatency(new ModelVersion("m", "v1"), sequence, T0);
+    }
+
+    private static DispatchPolicy policy(int capacity, OverflowPolicy whenFull) {
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        return new DispatchPolicy(DispatchMode.ASYNC, capacity, whenFull, Duration.ofMillis(50),
+                d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+    }
+
+    private Registration register(String name, Observer observer, DispatchPolicy policy) {
+        Registration registration = bus.register(name, EventFilter.ALL, observer, policy);
+        registrations.add(registration);
+        return registration;
+    }
+
+    /** Records what it receives; blocks inside onEvent until released. */
+    private static final class GatedObserver implements Observer {
+        final List<Long> received = new CopyOnWriteArrayList<>();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void onEvent(ModelMetricEvent event) throws InterruptedException {
+            entered.countDown();
+            release.await();
+            received.add(((InferenceLatency) event).latencyMs());
+        }
+    }
+
+    private static final class RecordingObserver implements Observer {
+        final List<Long> received = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(ModelMetricEvent event) {
+            received.add(((InferenceLatency) event).latencyMs());
+        }
+    }
+
+    private static void assertInvariant(ObserverStats stats) {
+        assertThat(stats.received())
+                .as("received = delivered + dropped + failed + queued: %s", stats)
+                .isEqualTo(stats.delivered() + stats.droppedTotal() + stats.failed() + stats.queued());
+    }
+
+    @Test
+    void aBlockedObserverDelaysNeitherTheProducerNorTheOthers() throws Exception {
+        GatedObserver blocked = new GatedObserver();
+        RecordingObserver first = new RecordingObserver();
+        RecordingObserver second = new RecordingObserver();
+        register("blocked", blocked, DispatchPolicy.DEFAULT);
+        register("first", first, DispatchPolicy.DEFAULT);
+        register("second", second, DispatchPolicy.DEFAULT);
+
+        for (long i = 0; i < 1000; i++) {
+            bus.emit(event(i)); // returns although "blocked" is stuck in onEvent from the first event
+        }
+
+        await().atMost(PATIENCE).until(() -> first.received.size() == 1000 && second.received.size() == 1000);
+        assertThat(blocked.received).isEmpty();
+        assertThat(first.received).isEqualTo(second.received).hasSize(1000).isSorted();
+        blocked.release.countDown();
+        await().atMost(PATIENCE).until(() -> blocked.received.size() == 1000);
+        assertThat(blocked.received).isSorted();
+    }
+
+    @Test
+    void dropNewestKeepsTheOldestAndCountsTheRest() throws Exception {
+        GatedObserver gated = new GatedObserver();
+        Registration lane = register("gated", gated, policy(4, OverflowPolicy.DROP_NEWEST));
+        bus.emit(event(0));
+        gated.entered.await(); // event 0 is in onEvent; the queue is empty
+
+        for (long i = 1; i <= 10; i++) {
+            bus.emit(event(i));
+        }
+        ObserverStats full = lane.stats();
+        assertThat(full.queued()).isEqualTo(4);
+        assertThat(full.dropped(DropReason.QUEUE_FULL)).isEqualTo(6);
+        gated.release.countDown();
+
+        await().atMost(PATIENCE).until(() -> gated.received.size() == 5);
+        assertThat(gated.received).containsExactly(0L, 1L, 2L, 3L, 4L);
+        ObserverStats stats = lane.stats();
+        assertThat(stats.received()).isEqualTo(11);
+        assertThat(stats.delivered()).isEqualTo(5);
+        assertThat(stats.droppedTotal()).isEqualTo(6);
+        assertInvariant(stats);
+    }
+
+    @Test
+    void dropOldestKeepsTheNewestAndCountsTheEvicted() throws Exception {
+        GatedObserver gated = new GatedObserver();
+        Registration lane = register("gated", gated, policy(4, OverflowPolicy.DROP_OLDEST));
+        bus.emit(event(0));
+        gated.entered.await();
+
+        for (long i = 1; i <= 10; i++) {
+            bus.emit(event(i));
+        }
+        gated.release.countDown();
+
+        await().atMost(PATIENCE).until(() -> gated.received.size() == 5);
+        assertThat(gated.received).containsExactly(0L, 7L, 8L, 9L, 10L);
+        ObserverStats stats = lane.stats();
+        assertThat(stats.received()).isEqualTo(11);
+        assertThat(stats.dropped(DropReason.EVICTED)).isEqualTo(6);
+        assertThat(stats.droppedTotal()).isEqualTo(6);
+        assertInvariant(stats);
+    }
+
+    @Test
+    void blockWaitsAtMostTheBlockTimeoutThenDrops() throws Exception {
+        GatedObserver gated = new GatedObserver();
+        Registration lane = register("gated", gated, policy(2, OverflowPolicy.BLOCK));
+        bus.emit(event(0));
+        gated.entered.await();
+        bus.emit(event(1));
+        bus.emit(event(2)); // the queue is full now
+
+        long start = System.nanoTime();
+        bus.emit(event(3));
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(waitedMillis).isGreaterThanOrEqualTo(50).isLessThan(5_000);
+        assertThat(lane.stats().dropped(DropReason.BLOCK_TIMEOUT)).isEqualTo(1);
+        gated.release.countDown();
+        await().atMost(PATIENCE).until(() -> gated.received.size() == 3);
+        assertThat(gated.received).containsExactly(0L, 1L, 2L);
+        assertInvariant(lane.stats());
+    }
+
+    @Test
+    void aBlockedProducerProceedsAsSoonAsThereIsRoom() throws Exception {
+        GatedObserver gated = new GatedObserver();
+        DispatchPolicy d = policy(2, OverflowPolicy.BLOCK);
+        Registration lane = register("gated", gated, new DispatchPolicy(d.mode(), d.capacity(), d.whenFull(),
+                Duration.ofSeconds(30), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout()));
+        bus.emit(event(0));
+        gated.entered.await();
+        bus.emit(event(1));
+        bus.emit(event(2));
+        ExecutorService producer = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> blockedEmit = producer.submit(() -> bus.emit(event(3)));
+            Thread.sleep(100); // give the emit time to find the queue full (it must then wait, not drop)
+            assertThat(blockedEmit).isNotDone();
+            gated.release.countDown();
+            blockedEmit.get(10, TimeUnit.SECONDS);
+        } finally {
+            producer.shutdownNow();
+        }
+        await().atMost(PATIENCE).until(() -> gated.received.size() == 4);
+        assertThat(gated.received).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(lane.stats().droppedTotal()).isZero();
+    }
+
+    @Test
+    void countersAddUpAfterManyProducersOnEveryPolicy() throws Exception {
+        List<Registration> lanes = new ArrayList<>();
+        List<AtomicLong> seen = new ArrayList<>();
+        for (OverflowPolicy whenFull : OverflowPolicy.values()) {
+            AtomicLong count = new AtomicLong();
+            AtomicInteger calls = new AtomicInteger();
+            seen.add(count);
+            lanes.add(register("lane-" + whenFull, event -> {
+                count.incrementAndGet();
+                if (calls.incrementAndGet() % 7 == 0) {
+                    throw new IllegalStateException("every seventh call fails");
+                }
+            }, policy(64, whenFull)));
+        }
+        int producers = 4;
+        int perProducer = 50_000;
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                running.add(pool.submit(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        bus.emit(event(i));
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < lanes.size(); i++) {
+            Registration lane = lanes.get(i);
+            lane.close();
+            ObserverStats stats = lane.stats();
+            assertThat(stats.received()).as(stats.toString()).isEqualTo((long) producers * perProducer);
+            assertThat(stats.queued()).isZero();
+            assertThat(stats.delivered() + stats.failed()).isEqualTo(seen.get(i).get());
+            assertInvariant(stats);
+        }
+    }
+
+    @Test
+    void closeDeliversEverythingAcceptedBeforeItReturns() {
+        AtomicLong delivered = new AtomicLong();
+        Registration lane = register("slowish", event -> {
+            delivered.incrementAndGet();
+            Thread.onSpinWait();
+        }, DispatchPolicy.DEFAULT);
+        for (long i = 0; i < 5000; i++) {
+            bus.emit(event(i));
+        }
+
+        lane.close();
+
+        assertThat(delivered).hasValue(5000);
+        ObserverStats stats = lane.stats();
+        assertThat(stats.delivered()).isEqualTo(5000);
+        assertThat(stats.droppedTotal()).isZero();
+        bus.emit(event(5000));
+        assertThat(lane.stats().received()).isEqualTo(5000);
+    }
+
+    @Test
+    void closeCountsWhatTheShutdownTimeoutLeavesUndelivered() {
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        Registration lane = register("slow", event -> Thread.sleep(10), new DispatchPolicy(d.mode(), d.capacity(),
+                d.whenFull(), d.blockTimeout(), d.failuresBeforePause(), d.pause(), d.maxPause(), Duration.ofMillis(200)));
+        for (long i = 0; i < 1000; i++) {
+            bus.emit(event(i));
+        }
+
+        long start = System.nanoTime();
+        lane.close();
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        ObserverStats stats = lane.stats();
+        assertThat(stats.delivered()).isLessThan(1000);
+        assertThat(stats.dropped(DropReason.SHUTDOWN)).isEqualTo(1000 - stats.delivered());
+        assertThat(stats.queued()).isZero();
+        assertInvariant(stats);
+    }
+
+    @Test
+    void anObserverThatKeepsFailingIsPausedAndResumesByItself() {
+        AtomicInteger calls = new AtomicInteger();
+        List<Long> deliveredAt = new CopyOnWriteArrayList<>();
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        Registration lane = register("flaky", event -> {
+            if (calls.incrementAndGet() <= 3) {
+                throw new IllegalStateException("down");
+            }
+            deliveredAt.add(System.nanoTime());
+        }, new DispatchPolicy(d.mode(), d.capacity(), d.whenFull(), d.blockTimeout(), 3, Duration.ofMillis(300),
+                Duration.ofSeconds(1), d.shutdownTimeout()));
+
+        for (long i = 0; i < 3; i++) {
+            bus.emit(event(i));
+        }
+        await().atMost(PATIENCE).until(() -> lane.stats().failed() == 3);
+        assertThat(lane.stats().paused()).isTrue();
+        long pausedAt = System.nanoTime();
+        bus.emit(event(3));
+
+        await().atMost(PATIENCE).until(() -> deliveredAt.size() == 1);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(deliveredAt.get(0) - pausedAt)).isGreaterThanOrEqualTo(100);
+        assertThat(lane.stats().paused()).isFalse();
+        assertThat(lane.stats().delivered()).isEqualTo(1);
+        assertInvariant(lane.stats());
+    }
+
+    @Test
+    void aSyncObserverThatKeepsFailingDropsWhilePaused() {
+        AtomicInteger calls = new AtomicInteger();
+        DispatchPolicy d = DispatchPolicy.SYNC;
+        Registration lane = register("flaky", event -> {
+            if (calls.incrementAndGet() <= 2) {
+                throw new IllegalStateException("down");
+            }
+        }, new DispatchPolicy(d.mode(), d.capacity(), d.whenFull(), d.blockTimeout(), 2, Duration.ofMillis(200),
+                Duration.ofSeconds(1), d.shutdownTimeout()));
+
+        bus.emit(event(0));
+        bus.emit(event(1));
+        bus.emit(event(2)); // paused: dropped
+        assertThat(lane.stats().dropped(DropReason.PAUSED)).isEqualTo(1);
+
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
+            bus.emit(event(3));
+            return lane.stats().delivered() > 0;
+        });
+        assertThat(lane.stats().paused()).isFalse();
+        assertInvariant(lane.stats());
+    }
+
+    @Test
+    void anIdleLaneParksItsThread() {
+        RecordingObserver observer = new RecordingObserver();
+        register("idle-check", observer, DispatchPolicy.DEFAULT);
+        bus.emit(event(1));
+        await().atMost(PATIENCE).until(() -> observer.received.size() == 1);
+
+        Thread laneThread = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("lane-idle-check")).findFirst().orElseThrow();
+        await().atMost(PATIENCE).until(() -> laneThread.getState() == Thread.State.WAITING);
+    }
+}
