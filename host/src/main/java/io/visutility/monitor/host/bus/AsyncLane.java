@@ -72,7 +72,7 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     @Override
-    void offer(ModelMetricEvent event) {
+    void offer(ModelMetricEvent event, ProducerCounts.Cells cells) {
         if (!filter.accepts(event)) {
             return;
         }

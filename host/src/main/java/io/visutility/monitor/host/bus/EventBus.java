@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Fans each emitted event out to every registered observer, each through its own {@link Lane}:
- * in {@link DispatchMode#SYNC} mode on the producer's thread, in {@link DispatchMode#ASYNC} mode
- * through a bounded queue drained by the lane's own thread, so that one slow or failing observer
- * never reaches another observer or the producer.
+ * Fans each emitted event out to every registered observer, each through its own lane: in
+ * {@link DispatchMode#SYNC} mode on the producer's thread, in {@link DispatchMode#ASYNC} mode
+ * through a bounded queue drained by the lane's own thread, so that one slow or failing async
+ * observer never reaches another observer or the producer.
  *
- * <p>The registry is a copy-on-write array: {@link #emit} reads it once through a volatile field,
- * takes no lock and allocates nothing per observer; {@link #register} and
- * {@link Registration#close()} copy it under a lock. An emit that overlaps a register or close
- * sees the registry either before or after the change, never a mix.
+ * <p>The registry is copy-on-write: {@link #emit} reads it once through a volatile field, takes no
+ * lock and allocates nothing per observer; {@link #register} and {@link Registration#close()}
+ * replace it under a lock. An emit that overlaps a register or close sees the registry either
+ * before or after the change, never a mix.
  *
  * <p>Thread-safe: any number of threads may emit, register and close at once. Each observer sees
  * one producer's events in that producer's emit order. Every event an observer's filter accepts
@@ -24,10 +24,26 @@ import java.util.Objects;
  */
 public final class EventBus {
 
-    private static final Lane[] NONE = new Lane[0];
-
     private final Object writeLock = new Object();
-    private volatile Lane[] lanes = NONE;
+    private final ProducerCounts counts = new ProducerCounts();
+    private int nextSlot; // guarded by writeLock
+    private volatile Registry registry = new Registry(new Lane[0], -1);
+
+    /**
+     * One generation of the registry. {@code direct[i]} is lane i's observer when lane i is a quiet
+     * sync lane, so that emit calls it without going through the lane object; null otherwise
+     * (async, or a sync lane that is failing or closing), and emit hands the event to the lane.
+     * {@code generation} is the counting slot for emits that saw this generation (-1: no sync lane).
+     */
+    private record Registry(Lane[] lanes, Observer[] direct, EventFilter[] filters, int generation) {
+        Registry(Lane[] lanes, int generation) {
+            this(lanes,
+                    Arrays.stream(lanes).map(l -> l instanceof SyncLane s && s.quiet() ? l.observer : null)
+                            .toArray(Observer[]::new),
+                    Arrays.stream(lanes).map(l -> l.filter).toArray(EventFilter[]::new),
+                    generation);
+        }
+    }
 
     /** Registers {@code observer} for every event, with the default (async) dispatch policy. */
     public Registration register(String name, Observer observer) {
@@ -42,29 +58,53 @@ public final class EventBus {
      * @param policy how events reach the observer
      */
     public Registration register(String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
-        Lane lane = policy.mode() == DispatchMode.SYNC
-                ? new SyncLane(this, name, filter, observer, policy)
-                : new AsyncLane(this, name, filter, observer, policy);
         synchronized (writeLock) {
-            Lane[] current = lanes;
+            Lane lane = policy.mode() == DispatchMode.SYNC
+                    ? new SyncLane(this, name, filter, observer, policy, counts, nextSlot++)
+                    : new AsyncLane(this, name, filter, observer, policy);
+            Lane[] current = registry.lanes();
             Lane[] next = Arrays.copyOf(current, current.length + 1);
             next[current.length] = lane;
-            lanes = next;
+            publish(next);
+            return lane;
         }
-        return lane;
     }
 
     /** Hands {@code event} to every registered observer whose filter accepts it. */
     public void emit(ModelMetricEvent event) {
         Objects.requireNonNull(event, "event");
-        for (Lane lane : lanes) {
-            lane.offer(event);
+        Registry current = registry;
+        Lane[] lanes = current.lanes();
+        Observer[] direct = current.direct();
+        EventFilter[] filters = current.filters();
+        ProducerCounts.Cells cells = null;
+        if (current.generation() >= 0) {
+            cells = counts.cells();
+            cells.increment(current.generation());
+        }
+        for (int i = 0; i < lanes.length; i++) {
+            Observer observer = direct[i];
+            if (observer == null) {
+                lanes[i].offer(event, cells);
+            } else if (filters[i].accepts(event)) {
+                // The sync fast path, inline so the call target is one load away from the array.
+                try {
+                    observer.onEvent(event);
+                } catch (VirtualMachineError fatal) {
+                    throw fatal;
+                } catch (Throwable failure) {
+                    // A plugin's exception or linkage error stays with that plugin.
+                    ((SyncLane) lanes[i]).failedFast(failure);
+                }
+            } else {
+                ((SyncLane) lanes[i]).rejected(cells);
+            }
         }
     }
 
     /** The counters of every registered observer, in registration order. */
     public List<ObserverStats> stats() {
-        Lane[] current = lanes;
+        Lane[] current = registry.lanes();
         List<ObserverStats> stats = new ArrayList<>(current.length);
         for (Lane lane : current) {
             stats.add(lane.stats());
@@ -74,21 +114,42 @@ public final class EventBus {
 
     /** How many observers are registered now. */
     public int size() {
-        return lanes.length;
+        return registry.lanes().length;
     }
 
     void unregister(Lane lane) {
         synchronized (writeLock) {
-            Lane[] current = lanes;
+            Lane[] current = registry.lanes();
             for (int i = 0; i < current.length; i++) {
                 if (current[i] == lane) {
                     Lane[] next = new Lane[current.length - 1];
                     System.arraycopy(current, 0, next, 0, i);
                     System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                    lanes = next;
+                    publish(next);
                     return;
                 }
             }
         }
+    }
+
+    /** Republishes the registry after a sync lane changed whether it may be called directly. */
+    void refresh() {
+        synchronized (writeLock) {
+            publish(registry.lanes());
+        }
+    }
+
+    /** Installs a new registry generation; its sync lanes count the emits that see it. */
+    private void publish(Lane[] lanes) {
+        int generation = -1;
+        for (Lane lane : lanes) {
+            if (lane instanceof SyncLane sync) {
+                if (generation < 0) {
+                    generation = nextSlot++;
+                }
+                sync.joined(generation);
+            }
+        }
+        registry = new Registry(lanes, generation);
     }
 }

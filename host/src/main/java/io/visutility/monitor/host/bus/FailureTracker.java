@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * after {@code failuresBeforePause} failures in a row, for a pause that doubles with each further
  * failure in a row up to a maximum. A success ends the streak and the backoff.
  *
- * <p>Thread-safe. {@link #succeeded()} and {@link #isPaused()} cost one volatile read on the
- * common path, so lanes call them for every event.
+ * <p>Thread-safe. {@link #troubled()}, {@link #succeeded()} and {@link #isPaused()} cost one
+ * volatile read while no failure streak is going on, so lanes may call them for every event.
  */
 final class FailureTracker {
 
@@ -28,6 +28,7 @@ final class FailureTracker {
     private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong notLogged = new AtomicLong();
     private volatile long currentPauseNanos;
+    private volatile boolean troubled;
     private volatile boolean paused;
     private volatile long pausedUntil;
 
@@ -38,11 +39,17 @@ final class FailureTracker {
         this.maxPauseNanos = policy.maxPause().toNanos();
     }
 
+    /** Whether a failure streak (and maybe a pause) is going on: the lane's cue to take its slow path. */
+    boolean troubled() {
+        return troubled;
+    }
+
     /** Ends a failure streak, if one is going on. */
     void succeeded() {
-        if (consecutive.get() != 0) {
+        if (troubled) {
             consecutive.set(0);
             currentPauseNanos = 0;
+            troubled = false;
         }
     }
 
@@ -53,6 +60,7 @@ final class FailureTracker {
      */
     long failed(Throwable failure, long now) {
         logRateLimited(failure, now);
+        troubled = true;
         int streak = consecutive.incrementAndGet();
         if (streak < failuresBeforePause) {
             return 0;
@@ -69,7 +77,7 @@ final class FailureTracker {
 
     /** Whether the observer is paused now; logs the resumption once when a pause has ended. */
     boolean isPaused() {
-        if (!paused) {
+        if (!troubled || !paused) {
             return false;
         }
         if (System.nanoTime() - pausedUntil < 0) {

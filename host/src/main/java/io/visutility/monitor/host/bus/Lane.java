@@ -7,10 +7,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One registered observer and the way events reach it: {@link SyncLane} on the producer's thread,
- * {@link AsyncLane} through a bounded queue and a thread of its own. The bus holds lanes in a
- * copy-on-write array and calls {@link #offer} for every event.
+ * {@link AsyncLane} through a bounded queue and a thread of its own.
  *
- * <p>Thread-safe: {@link #offer} may be called by any number of producers at once.
+ * <p>Thread-safe: producers hand it events concurrently.
  */
 abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
 
@@ -31,11 +30,21 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
         this.failures = new FailureTracker(name, policy);
     }
 
-    /** Takes one event from a producer; never throws what the observer throws. */
-    abstract void offer(ModelMetricEvent event);
+    /**
+     * Takes one event from a producer: the filter, then the lane's own way of delivering. (The
+     * bus bypasses this for a quiet sync lane; see {@link EventBus#emit}.)
+     *
+     * @param cells the producer's counting cells, null if the bus has no sync lane
+     */
+    abstract void offer(ModelMetricEvent event, ProducerCounts.Cells cells);
 
     /** Delivers or drops what the lane holds; called once, after the lane left the bus. */
     abstract void drain();
+
+    /** The bus this lane belongs to. */
+    final EventBus bus() {
+        return bus;
+    }
 
     @Override
     public final String name() {
@@ -59,7 +68,7 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
     static final long DELIVERED = -1;
 
     /**
-     * Calls the observer.
+     * Calls the observer, telling the failure tracker how it went.
      *
      * @return {@link #DELIVERED}, or after a failure the pause the failure policy asks for in nanos (0: none)
      */

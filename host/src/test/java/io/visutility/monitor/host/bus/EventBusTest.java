@@ -93,6 +93,7 @@ class EventBusTest {
         }
 
         assertThat(evens).extracting(e -> ((InferenceLatency) e).latencyMs()).containsExactly(0L, 2L, 4L, 6L, 8L);
+        assertThat(registration.stats().received()).isEqualTo(5);
         assertThat(registration.stats().delivered()).isEqualTo(5);
     }
 
@@ -201,6 +202,45 @@ class EventBusTest {
         assertThat(stats.received()).isEqualTo(total);
         assertThat(stats.delivered()).isEqualTo(total);
         assertThat(stats.droppedTotal() + stats.failed() + stats.queued()).isZero();
+    }
+
+    @Test
+    void syncCountersAddUpAfterManyProducersWithFailuresAndAFilter() throws Exception {
+        EventBus bus = new EventBus();
+        AtomicLong seen = new AtomicLong();
+        AtomicLong calls = new AtomicLong();
+        Registration flaky = bus.register("flaky", e -> ((InferenceLatency) e).latencyMs() % 3 != 0, e -> {
+            seen.incrementAndGet();
+            if (calls.incrementAndGet() % 7 == 0) {
+                throw new IllegalStateException("every seventh call fails");
+            }
+        }, DispatchPolicy.SYNC);
+        int producers = 4;
+        int perProducer = 30_000;
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                running.add(pool.submit(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        bus.emit(event(producer, i));
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        ObserverStats stats = flaky.stats();
+        long accepted = (long) producers * (perProducer - (perProducer + 2) / 3);
+        assertThat(stats.received()).isEqualTo(accepted);
+        assertThat(stats.delivered() + stats.failed()).isEqualTo(seen.get());
+        assertThat(stats.failed()).isEqualTo(seen.get() / 7);
+        assertThat(stats.received()).isEqualTo(stats.delivered() + stats.failed() + stats.droppedTotal());
     }
 
     /** Records, per producer, that sequence numbers only grow. */
