@@ -42,7 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * thread of its own, with 8192 slots per consumer and a producer that waits when a consumer is
  * full (no event dropped): the bus's async lanes (policy {@code block}) against one
  * {@code ArrayBlockingQueue} per observer and against an LMAX Disruptor multicast ring with four
- * handlers. At the end of each trial every consumer must have seen every event emitted.
+ * handlers (single-producer ring with a sleeping or yielding wait strategy, and a multi-producer
+ * ring, which is what the bus is). At the end of each trial every consumer must have seen every
+ * event emitted.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -55,7 +57,7 @@ public class AsyncEmitBenchmark {
     static final int SLOTS = 8192;
 
     /** Which implementation a trial runs. */
-    @Param({"bus", "arrayBlockingQueue", "disruptorSleeping", "disruptorYielding"})
+    @Param({"bus", "arrayBlockingQueue", "disruptorSleeping", "disruptorYielding", "disruptorSleepingMulti"})
     public String design;
 
     private final ModelMetricEvent[] events = Workload.events();
@@ -109,15 +111,16 @@ public class AsyncEmitBenchmark {
                     queueThreads.add(consumer);
                 }
             }
-            case "disruptorSleeping" -> startDisruptor(new SleepingWaitStrategy());
-            case "disruptorYielding" -> startDisruptor(new YieldingWaitStrategy());
+            case "disruptorSleeping" -> startDisruptor(ProducerType.SINGLE, new SleepingWaitStrategy());
+            case "disruptorYielding" -> startDisruptor(ProducerType.SINGLE, new YieldingWaitStrategy());
+            case "disruptorSleepingMulti" -> startDisruptor(ProducerType.MULTI, new SleepingWaitStrategy());
             default -> throw new IllegalArgumentException(design);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void startDisruptor(WaitStrategy waitStrategy) {
-        disruptor = new Disruptor<>(Slot::new, SLOTS, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, waitStrategy);
+    private void startDisruptor(ProducerType producers, WaitStrategy waitStrategy) {
+        disruptor = new Disruptor<>(Slot::new, SLOTS, DaemonThreadFactory.INSTANCE, producers, waitStrategy);
         EventHandler<Slot>[] handlers = new EventHandler[observers.length];
         for (int i = 0; i < observers.length; i++) {
             CountingObserver observer = observers[i];

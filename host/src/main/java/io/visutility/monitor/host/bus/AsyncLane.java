@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * {@link OverflowPolicy}; the producer never waits on the observer, only, under
  * {@link OverflowPolicy#BLOCK}, on free space, for at most the block timeout.
  *
- * <p>The lane thread delivers in batches. When the queue is empty it spins briefly, then yields,
- * then parks until a producer wakes it: an idle lane uses no CPU. The wake-up cannot be lost: the
- * thread announces {@code sleeping} before its last look at the queue, and a producer reads
- * {@code sleeping} after its offer, whose compare-and-set of the producer index orders the two.
+ * <p>The lane thread delivers in batches. When the queue is empty it spins briefly, yields, then
+ * takes short timed naps (so that under steady traffic no producer pays for a wake-up call), and
+ * after about {@value #NAPS} naps of {@code 50µs} without an event parks until a producer wakes
+ * it: an idle lane uses no CPU. The wake-up cannot be lost: the thread announces {@code sleeping}
+ * before its last look at the queue, and a producer reads {@code sleeping} after its offer, whose
+ * compare-and-set of the producer index orders the two.
  *
  * <p>Thread-safety: any number of producers may call {@link #offer}; only the lane thread
  * consumes, except after it has terminated, when late producers drain under {@code exitLock}.
@@ -33,8 +35,12 @@ final class AsyncLane extends Lane implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
     private static final int BATCH = 256;
-    private static final int SPINS = 200;
-    private static final int YIELDS = 20;
+    private static final int SPINS = 100;
+    private static final int YIELDS = 100;
+    /** Timed naps while traffic may resume soon: no producer has to wake the lane. */
+    private static final int NAPS = 200;
+    private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final int BLOCK_YIELDS = 100;
     private static final long BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
     private final MessagePassingQueue<ModelMetricEvent> queue;
@@ -104,11 +110,17 @@ final class AsyncLane extends Lane implements Runnable {
             }
             default -> {
                 long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
+                int attempts = 0;
                 do {
                     if (sleeping) {
                         LockSupport.unpark(thread);
                     }
-                    LockSupport.parkNanos(BLOCK_PARK_NANOS);
+                    // Yield first: on a busy machine that is what lets the lane thread make room.
+                    if (attempts++ < BLOCK_YIELDS) {
+                        Thread.yield();
+                    } else {
+                        LockSupport.parkNanos(BLOCK_PARK_NANOS);
+                    }
                     if (queue.offer(event)) {
                         return true;
                     }
@@ -173,6 +185,8 @@ final class AsyncLane extends Lane implements Runnable {
             Thread.onSpinWait();
         } else if (idle < SPINS + YIELDS) {
             Thread.yield();
+        } else if (idle < SPINS + YIELDS + NAPS) {
+            LockSupport.parkNanos(this, NAP_NANOS);
         } else {
             sleeping = true;
             if (queue.isEmpty() && !closing) {
