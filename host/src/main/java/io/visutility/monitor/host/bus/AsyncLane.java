@@ -57,6 +57,8 @@ final class AsyncLane extends Lane implements Runnable {
     private final LongAdder droppedClosed = new LongAdder();
 
     private volatile boolean sleeping;
+    private volatile boolean holdRequested;
+    private volatile boolean held;
     private volatile boolean closing;
     private volatile boolean terminated;
     private volatile long closeDeadline;
@@ -135,6 +137,10 @@ final class AsyncLane extends Lane implements Runnable {
     public void run() {
         int idle = 0;
         while (true) {
+            if (holdRequested && !closing) {
+                waitWhileHeld();
+                continue;
+            }
             int taken = deliverBatch();
             if (taken > 0) {
                 idle = 0;
@@ -152,7 +158,7 @@ final class AsyncLane extends Lane implements Runnable {
     private int deliverBatch() {
         int taken = 0;
         ModelMetricEvent event;
-        while (taken < BATCH && (event = queue.relaxedPoll()) != null) {
+        while (taken < BATCH && !(holdRequested && !closing) && (event = queue.relaxedPoll()) != null) {
             taken++;
             if (closing && System.nanoTime() - closeDeadline > 0) {
                 droppedShutdown.increment();
@@ -171,10 +177,41 @@ final class AsyncLane extends Lane implements Runnable {
         return taken;
     }
 
+    private void waitWhileHeld() {
+        held = true;
+        while (holdRequested && !closing) {
+            LockSupport.park(this);
+        }
+        held = false;
+    }
+
+    @Override
+    boolean holdEvents() {
+        holdRequested = true;
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + policy.shutdownTimeout().toNanos();
+        while (!held && thread.isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(BLOCK_PARK_NANOS);
+        }
+        return true;
+    }
+
+    @Override
+    int resumeWith(Observer next) {
+        observer = next;
+        int buffered = queue.size();
+        holdRequested = false;
+        LockSupport.unpark(thread);
+        return buffered;
+    }
+
     private void pause(long nanos) {
         long until = System.nanoTime() + nanos;
         long left;
-        while (!closing && (left = until - System.nanoTime()) > 0) {
+        while (!closing && !holdRequested && (left = until - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, left);
         }
         failures.resumed();

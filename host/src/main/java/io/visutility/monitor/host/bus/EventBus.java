@@ -2,6 +2,7 @@ package io.visutility.monitor.host.bus;
 
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,9 +60,7 @@ public final class EventBus {
      */
     public Registration register(String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
         synchronized (writeLock) {
-            Lane lane = policy.mode() == DispatchMode.SYNC
-                    ? new SyncLane(this, name, filter, observer, policy, counts, nextSlot++)
-                    : new AsyncLane(this, name, filter, observer, policy);
+            Lane lane = newLane(name, filter, observer, policy);
             Lane[] current = registry.lanes();
             Lane[] next = Arrays.copyOf(current, current.length + 1);
             next[current.length] = lane;
@@ -77,11 +76,21 @@ public final class EventBus {
         Lane[] lanes = current.lanes();
         Observer[] direct = current.direct();
         EventFilter[] filters = current.filters();
-        ProducerCounts.Cells cells = null;
-        if (current.generation() >= 0) {
-            cells = counts.cells();
-            cells.increment(current.generation());
+        if (current.generation() < 0) {
+            offerAll(event, lanes, direct, filters, null);
+            return;
         }
+        ProducerCounts.Cells cells = counts.cells();
+        cells.increment(current.generation());
+        try {
+            offerAll(event, lanes, direct, filters, cells);
+        } finally {
+            cells.increment(current.generation() + 1); // this emit no longer uses the generation
+        }
+    }
+
+    private static void offerAll(ModelMetricEvent event, Lane[] lanes, Observer[] direct, EventFilter[] filters,
+                                 ProducerCounts.Cells cells) {
         for (int i = 0; i < lanes.length; i++) {
             Observer observer = direct[i];
             if (observer == null) {
@@ -132,20 +141,78 @@ public final class EventBus {
         }
     }
 
-    /** Republishes the registry after a sync lane changed whether it may be called directly. */
-    void refresh() {
+    /**
+     * Replaces {@code old} by a new registration in one step: every emit reaches either the old
+     * observer or the new one, never both or neither. The old lane is then drained (to its old
+     * observer) as by {@link Registration#close()}.
+     *
+     * @throws IllegalArgumentException if {@code old} is not registered on this bus
+     */
+    public Registration replace(Registration old, EventFilter filter, Observer observer, DispatchPolicy policy) {
+        Lane lane;
+        synchronized (writeLock) {
+            Lane[] current = registry.lanes();
+            int index = Arrays.asList(current).indexOf(old);
+            if (index < 0) {
+                throw new IllegalArgumentException("not registered: " + old.name());
+            }
+            lane = newLane(old.name(), filter, observer, policy);
+            Lane[] next = current.clone();
+            next[index] = lane;
+            publish(next);
+        }
+        ((Lane) old).closeReplaced();
+        return lane;
+    }
+
+    /** Republishes the registry after a sync lane changed whether it may be called directly; returns its generation. */
+    int refresh() {
         synchronized (writeLock) {
             publish(registry.lanes());
+            return registry.generation();
         }
     }
 
-    /** Installs a new registry generation; its sync lanes count the emits that see it. */
+    /**
+     * Waits until no emit that saw a generation older than {@code generation} containing
+     * {@code lane} is still running (each emit counts its start and end per generation).
+     *
+     * @return false if that did not happen within {@code timeout}
+     */
+    boolean awaitEmitsBefore(int generation, SyncLane lane, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int slot : lane.generations()) {
+            if (slot == generation) {
+                continue;
+            }
+            while (counts.sum(slot) != counts.sum(slot + 1)) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+        return true;
+    }
+
+    private Lane newLane(String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
+        return policy.mode() == DispatchMode.SYNC
+                ? new SyncLane(this, name, filter, observer, policy, counts, nextSlot++)
+                : new AsyncLane(this, name, filter, observer, policy);
+    }
+
+    /**
+     * Installs a new registry generation. Its sync lanes count the emits that see it in two
+     * slots: emits started (the lanes' {@code received}) and emits ended (for quiescence).
+     */
     private void publish(Lane[] lanes) {
         int generation = -1;
         for (Lane lane : lanes) {
             if (lane instanceof SyncLane sync) {
                 if (generation < 0) {
-                    generation = nextSlot++;
+                    generation = nextSlot;
+                    nextSlot += 2;
                 }
                 sync.joined(generation);
             }

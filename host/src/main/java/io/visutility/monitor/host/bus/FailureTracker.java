@@ -87,6 +87,14 @@ final class FailureTracker {
         return false;
     }
 
+    /** Forgets the streak and any pause: a new observer instance starts clean. */
+    synchronized void reset() {
+        consecutive.set(0);
+        currentPauseNanos = 0;
+        paused = false;
+        troubled = false;
+    }
+
     /** Whether a pause is in force (for stats). */
     boolean paused() {
         return paused && System.nanoTime() - pausedUntil < 0;

@@ -15,7 +15,8 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
 
     final String name;
     final EventFilter filter;
-    final Observer observer;
+    /** Replaced by {@link #resume} during a hot reload. */
+    volatile Observer observer;
     final DispatchPolicy policy;
     final FailureTracker failures;
     private final EventBus bus;
@@ -62,6 +63,33 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
             bus.unregister(this);
             drain();
         }
+    }
+
+    /** Drains a lane the bus has already replaced; false if it was closed before. */
+    final boolean closeReplaced() {
+        if (closed.compareAndSet(false, true)) {
+            drain();
+            return true;
+        }
+        return false;
+    }
+
+    /** Makes the next events wait in the lane; returns false if the call in progress did not end in time. */
+    abstract boolean holdEvents();
+
+    /** Sends the held events, and all later ones, to {@code next}; returns how many were held. */
+    abstract int resumeWith(Observer next);
+
+    @Override
+    public final boolean hold() {
+        return holdEvents();
+    }
+
+    @Override
+    public final int resume(Observer next) {
+        Objects.requireNonNull(next, "observer");
+        failures.reset();
+        return resumeWith(next);
     }
 
     /** What {@link #call} returns when {@code onEvent} returned normally. */

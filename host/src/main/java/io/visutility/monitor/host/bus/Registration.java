@@ -1,5 +1,7 @@
 package io.visutility.monitor.host.bus;
 
+import io.visutility.monitor.api.Observer;
+
 /**
  * The handle {@link EventBus#register} returns. Closing it unregisters the observer and drains
  * its lane; dropping it does not unregister (a registration lives until it is closed).
@@ -13,6 +15,22 @@ public interface Registration extends AutoCloseable {
 
     /** What the observer has received so far. */
     ObserverStats stats();
+
+    /**
+     * Stops handing events to the observer and keeps the next ones in the lane (up to its
+     * capacity; past that the overflow policy applies), so that the observer can be swapped
+     * without losing an event. Waits for a call in progress to end, at most the shutdown timeout.
+     *
+     * @return false if a call in progress did not end in time (the observer is then still in it)
+     */
+    boolean hold();
+
+    /**
+     * Hands the held events, then all later ones, to {@code observer} in place of the old one.
+     *
+     * @return how many events were held
+     */
+    int resume(Observer observer);
 
     /**
      * Unregisters the observer, then delivers what its lane still holds, within the lane's

@@ -2,15 +2,19 @@ package io.visutility.monitor.host.bus;
 
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Calls its observer on the producer's thread, during {@code emit}. No queue, no thread, no lock;
  * a slow observer slows the producer, so this mode is for the cheapest observers. While the
  * observer is paused after repeated failures its events are dropped ({@link DropReason#PAUSED}).
+ * While it is held for a swap its events wait in a buffer of the policy's capacity, to which the
+ * overflow policy applies.
  *
  * <p>The common case, a quiet lane and a successful call, runs inline in {@link EventBus#emit}
  * (the registry lists a quiet sync lane's observer for a direct call) and writes nothing here: the bus counts emits per registry generation in the producers' own
@@ -30,8 +34,13 @@ final class SyncLane extends Lane {
     private final LongAdder failed = new LongAdder();
     private final LongAdder droppedPaused = new LongAdder();
     private final LongAdder droppedClosed = new LongAdder();
+    private final ArrayDeque<ModelMetricEvent> held = new ArrayDeque<>(); // guarded by this
+    private final LongAdder droppedQueueFull = new LongAdder();
+    private final LongAdder droppedEvicted = new LongAdder();
+    private final LongAdder droppedBlockTimeout = new LongAdder();
     private volatile boolean closing;
-    /** True while neither closing nor in a failure streak: the registry may list it for direct calls. */
+    private volatile boolean holding;
+    /** True while neither closing, holding, nor in a failure streak: the registry may list it for direct calls. */
     private volatile boolean quiet = true;
 
     SyncLane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy,
@@ -45,6 +54,13 @@ final class SyncLane extends Lane {
     void joined(int slot) {
         synchronized (generations) {
             generations.add(slot);
+        }
+    }
+
+    /** The generations this lane belonged to, oldest first. */
+    List<Integer> generations() {
+        synchronized (generations) {
+            return List.copyOf(generations);
         }
     }
 
@@ -73,6 +89,8 @@ final class SyncLane extends Lane {
     void offer(ModelMetricEvent event, ProducerCounts.Cells cells) {
         if (!filter.accepts(event)) {
             rejected(cells);
+        } else if (holding && hold(event)) {
+            return;
         } else if (closing) {
             droppedClosed.increment();
         } else if (failures.isPaused()) {
@@ -91,11 +109,80 @@ final class SyncLane extends Lane {
         }
     }
 
+    /** Keeps an event while holding, applying the overflow policy; false if the hold ended meanwhile. */
+    private synchronized boolean hold(ModelMetricEvent event) {
+        long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
+        while (holding && held.size() >= policy.capacity()) {
+            switch (policy.whenFull()) {
+                case DROP_NEWEST -> {
+                    droppedQueueFull.increment();
+                    return true;
+                }
+                case DROP_OLDEST -> {
+                    held.poll();
+                    droppedEvicted.increment();
+                }
+                default -> {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        droppedBlockTimeout.increment();
+                        return true;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        droppedBlockTimeout.increment();
+                        return true;
+                    }
+                }
+            }
+        }
+        if (!holding) {
+            return false;
+        }
+        held.add(event);
+        return true;
+    }
+
+    @Override
+    boolean holdEvents() {
+        synchronized (this) {
+            holding = true;
+            quiet = false;
+        }
+        // Emits that still call the observer directly saw an older registry: wait for them.
+        return bus().awaitEmitsBefore(bus().refresh(), this, policy.shutdownTimeout());
+    }
+
+    @Override
+    int resumeWith(Observer next) {
+        int buffered;
+        synchronized (this) {
+            observer = next;
+            buffered = held.size();
+            for (ModelMetricEvent event; (event = held.poll()) != null; ) {
+                if (call(event) != DELIVERED) {
+                    failed.increment();
+                }
+            }
+            holding = false;
+            quiet = !closing;
+            notifyAll(); // producers blocked on a full hold buffer
+        }
+        bus().refresh();
+        return buffered;
+    }
+
     @Override
     void drain() {
         synchronized (this) {
             closing = true;
             quiet = false;
+            droppedClosed.add(held.size());
+            held.clear();
+            holding = false;
+            notifyAll();
         }
     }
 
@@ -111,7 +198,16 @@ final class SyncLane extends Lane {
         long bad = failed.sum();
         long paused = droppedPaused.sum();
         long closed = droppedClosed.sum();
-        return new ObserverStats(name, DispatchMode.SYNC, received, Math.max(0, received - bad - paused - closed),
-                bad, Map.of(DropReason.PAUSED, paused, DropReason.CLOSED, closed), 0, failures.paused());
+        long full = droppedQueueFull.sum();
+        long evicted = droppedEvicted.sum();
+        long timedOut = droppedBlockTimeout.sum();
+        int queued;
+        synchronized (this) {
+            queued = held.size();
+        }
+        return new ObserverStats(name, DispatchMode.SYNC, received,
+                Math.max(0, received - bad - paused - closed - full - evicted - timedOut - queued), bad,
+                Map.of(DropReason.PAUSED, paused, DropReason.CLOSED, closed, DropReason.QUEUE_FULL, full,
+                        DropReason.EVICTED, evicted, DropReason.BLOCK_TIMEOUT, timedOut), queued, failures.paused());
     }
 }

@@ -1,0 +1,109 @@
+package io.visutility.monitor.host.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.visutility.monitor.api.InferenceLatency;
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.ModelVersion;
+import io.visutility.monitor.api.Observer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Swapping the observer behind a registration, as a hot reload does: no event lost or doubled. */
+class LaneSwapTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    private static InferenceLatency event(long sequence) {
+        return new InferenceLatency(new ModelVersion("m", "v1"), sequence, T0);
+    }
+
+    private static final class Recorder implements Observer {
+        final List<Long> received = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(ModelMetricEvent event) {
+            received.add(((InferenceLatency) event).latencyMs());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DispatchMode.class)
+    void eventsEmittedDuringASwapReachTheNewObserverInOrder(DispatchMode mode) throws Exception {
+        EventBus bus = new EventBus();
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        DispatchPolicy policy = new DispatchPolicy(mode, 1 << 16, OverflowPolicy.BLOCK, Duration.ofSeconds(30),
+                d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+        List<Recorder> generations = new ArrayList<>();
+        Recorder first = new Recorder();
+        generations.add(first);
+        Registration lane = bus.register("swapped", EventFilter.ALL, first, policy);
+        AtomicBoolean producing = new AtomicBoolean(true);
+        ExecutorService producer = Executors.newSingleThreadExecutor();
+        long[] emitted = new long[1];
+        try {
+            Future<?> running = producer.submit(() -> {
+                while (producing.get()) {
+                    bus.emit(event(emitted[0]++));
+                }
+            });
+            for (int swap = 0; swap < 20; swap++) {
+                Recorder current = generations.get(generations.size() - 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> current.received.size() > 10);
+                assertThat(lane.hold()).isTrue();
+                Recorder next = new Recorder();
+                generations.add(next);
+                lane.resume(next);
+            }
+            producing.set(false);
+            running.get(10, TimeUnit.SECONDS);
+        } finally {
+            producer.shutdownNow();
+        }
+        lane.close();
+
+        List<Long> all = new ArrayList<>();
+        generations.forEach(g -> all.addAll(g.received));
+        assertThat(all).hasSize((int) emitted[0]);
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i)).as("event %d", i).isEqualTo(i);
+        }
+        ObserverStats stats = lane.stats();
+        assertThat(stats.received()).isEqualTo(emitted[0]);
+        assertThat(stats.delivered()).isEqualTo(emitted[0]);
+        assertThat(stats.droppedTotal()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DispatchMode.class)
+    void replaceHandsEveryEventToExactlyOneOfTheTwo(DispatchMode mode) throws Exception {
+        EventBus bus = new EventBus();
+        DispatchPolicy policy = DispatchPolicy.DEFAULT.withMode(mode);
+        Recorder before = new Recorder();
+        Recorder after = new Recorder();
+        Registration old = bus.register("r", EventFilter.ALL, before, policy);
+        for (long i = 0; i < 1000; i++) {
+            bus.emit(event(i));
+        }
+        Registration replacement = bus.replace(old, EventFilter.ALL, after, policy);
+        for (long i = 1000; i < 2000; i++) {
+            bus.emit(event(i));
+        }
+        replacement.close();
+
+        assertThat(before.received).hasSize(1000);
+        assertThat(after.received).hasSize(1000);
+        assertThat(bus.size()).isZero();
+    }
+}
