@@ -1,17 +1,29 @@
 package io.visutility.monitor.host;
 
 import io.visutility.monitor.host.bus.EventBus;
+import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.Manifest;
 import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.manifest.ManifestLoader;
 import io.visutility.monitor.host.observers.ObserverSet;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.PluginHost;
+import io.visutility.monitor.host.plugins.PluginInfo;
+import io.visutility.monitor.host.plugins.PluginProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running host: the plugins of the manifest's folder loaded, the manifest's observers started
@@ -23,23 +35,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>Thread-safe: the bus takes events from any thread; {@link #close()} is idempotent and stops
- * each observer once.
+ * <p>The reload methods change the running host in place ({@link #reloadManifest()},
+ * {@link #jarsChanged}); each logs one {@code reload:} line, and a reload that cannot be applied
+ * leaves the host as it was.
+ *
+ * <p>Thread-safe: the bus takes events from any thread; reloads and {@link #close()} are
+ * serialized on this object (one control path owns PF4J); {@link #close()} is idempotent.
  */
 public final class Monitor implements AutoCloseable {
 
-    private final Manifest manifest;
+    private static final Logger LOG = LoggerFactory.getLogger("reload");
+
     private final PluginHost plugins;
-    private final ExtensionCatalog catalog;
     private final EventBus bus;
     private final ObserverSet observers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Manifest manifest;
 
-    private Monitor(Manifest manifest, PluginHost plugins, ExtensionCatalog catalog, EventBus bus,
-                    ObserverSet observers) {
+    private Monitor(Manifest manifest, PluginHost plugins, EventBus bus, ObserverSet observers) {
         this.manifest = manifest;
         this.plugins = plugins;
-        this.catalog = catalog;
         this.bus = bus;
         this.observers = observers;
     }
@@ -56,7 +71,7 @@ public final class Monitor implements AutoCloseable {
             ExtensionCatalog catalog = loadPlugins(plugins, manifest);
             EventBus bus = new EventBus();
             ObserverSet observers = ObserverSet.start(manifest, catalog, bus);
-            return new Monitor(manifest, plugins, catalog, bus, observers);
+            return new Monitor(manifest, plugins, bus, observers);
         } catch (ManifestException | RuntimeException e) {
             plugins.close();
             throw e;
@@ -81,14 +96,14 @@ public final class Monitor implements AutoCloseable {
         return bus;
     }
 
-    /** The manifest this host runs. */
+    /** The manifest this host runs now. */
     public Manifest manifest() {
         return manifest;
     }
 
-    /** What the plugins folder provided, and what failed to load. */
+    /** What the plugins folder provides now, and what failed to load. */
     public ExtensionCatalog catalog() {
-        return catalog;
+        return plugins.catalog();
     }
 
     /** The names of the running observers. */
@@ -96,12 +111,145 @@ public final class Monitor implements AutoCloseable {
         return observers.names();
     }
 
-    /** Stops every observer once, then unloads the plugins. Idempotent. */
+    /**
+     * Reads the manifest file again and applies the difference: added, removed, changed and
+     * re-enabled observers; unchanged ones keep their instance and state. An invalid manifest is
+     * rejected with the same message as at start-up and the running configuration is kept.
+     *
+     * @return whether the new manifest was applied
+     */
+    public synchronized boolean reloadManifest() {
+        Manifest next;
+        try {
+            next = new ManifestLoader().load(manifest.file());
+            if (!next.pluginsDir().equals(manifest.pluginsDir())) {
+                throw new ManifestException(manifest.file() + ": plugins.dir: cannot change while running ("
+                        + manifest.pluginsDir() + " -> " + next.pluginsDir() + "); restart the host");
+            }
+            String changes = observers.apply(next, plugins.catalog());
+            manifest = next;
+            LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
+            reportWaiting();
+            return true;
+        } catch (ManifestException e) {
+            LOG.error("reload: rejected {}; keeping the running configuration:{}{}", manifest.file(),
+                    System.lineSeparator(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Applies changes to the plugins folder: jars {@code removed}, {@code added}, or {@code changed}
+     * in place (by file name). A new jar with the Plugin-Id of a removed or changed one replaces
+     * that plugin: its observers are held, stopped, and started again on the new version, with
+     * the events emitted meanwhile; if the new version cannot be loaded, the last good one is.
+     */
+    public synchronized void jarsChanged(Set<String> removed, Set<String> added, Set<String> changed) {
+        Path dir = manifest.pluginsDir();
+        List<Path> toLoad = new ArrayList<>();
+        for (String jar : added) {
+            toLoad.add(dir.resolve(jar));
+        }
+        for (String jar : changed) {
+            toLoad.add(dir.resolve(jar));
+        }
+        // Old plugins by id: the removed and changed jars, unless their new file replaces them.
+        for (String jar : union(removed, changed)) {
+            Optional<PluginInfo> old = plugins.pluginFromJar(jar);
+            plugins.forget(jar);
+            if (old.isEmpty()) {
+                continue;
+            }
+            Optional<Path> replacement = toLoad.stream()
+                    .filter(path -> old.get().id().equals(PluginHost.pluginIdOf(path).orElse(null))).findFirst();
+            if (replacement.isPresent()) {
+                toLoad.remove(replacement.get());
+                replace(old.get(), replacement.get());
+            } else {
+                List<String> retired = observers.retire(Set.of(old.get().id()));
+                plugins.unload(old.get().id(), false);
+                LOG.info("reload: plugin {} {} removed ({}){}", old.get().id(), old.get().version(), jar,
+                        retired.isEmpty() ? "" : ", observers stopped: " + String.join(", ", retired));
+            }
+        }
+        for (Path jar : toLoad) {
+            plugins.load(jar).ifPresent(info -> LOG.info("reload: plugin {} {} added ({})", info.id(), info.version(),
+                    info.jar()));
+        }
+        List<String> started = observers.startWaiting(plugins.catalog());
+        if (!started.isEmpty()) {
+            LOG.info("reload: observers started: {}", String.join(", ", started));
+        }
+        reportWaiting();
+    }
+
+    private void replace(PluginInfo old, Path jar) {
+        AtomicReference<Optional<PluginInfo>> loaded = new AtomicReference<>(Optional.empty());
+        Map<String, Integer> held = observers.replacePlugins(Set.of(old.id()), () -> {
+            Path lastGood = plugins.unload(old.id(), true).orElseThrow();
+            loaded.set(plugins.load(jar));
+            if (loaded.get().isPresent()) {
+                plugins.discardShadow(lastGood);
+            } else {
+                LOG.error("reload: plugin {} from {} failed; going back to {} {}", old.id(), jar.getFileName(),
+                        old.id(), old.version());
+                plugins.loadShadow(lastGood, old.jar());
+            }
+            return plugins.catalog();
+        });
+        String version = loaded.get().map(PluginInfo::version).orElse(old.version() + " (kept)");
+        LOG.info("reload: plugin {} {} -> {}{}", old.id(), old.version(), version, held.isEmpty() ? ""
+                : ", observers restarted: " + held.entrySet().stream()
+                        .map(e -> e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " event" : " events")
+                                + " buffered)")
+                        .collect(Collectors.joining(", ")));
+    }
+
+    /** What is loaded and running now, for a person: plugins, failures, observers and their counters. */
+    public synchronized String state() {
+        StringBuilder text = new StringBuilder("state of ").append(manifest.file()).append(':');
+        ExtensionCatalog catalog = plugins.catalog();
+        for (PluginInfo plugin : catalog.plugins()) {
+            text.append("\n  plugin ").append(plugin.id()).append(' ').append(plugin.version())
+                    .append(" (").append(plugin.jar()).append(')');
+        }
+        for (PluginProblem problem : catalog.problems()) {
+            text.append("\n  plugin FAILED ").append(problem);
+        }
+        for (Map.Entry<String, ObserverStats> entry : observers.stats().entrySet()) {
+            ObserverStats s = entry.getValue();
+            text.append("\n  observer ").append(entry.getKey()).append(": received ").append(s.received())
+                    .append(", delivered ").append(s.delivered()).append(", failed ").append(s.failed())
+                    .append(", dropped ").append(s.droppedTotal()).append(", queued ").append(s.queued())
+                    .append(s.paused() ? ", paused" : "");
+        }
+        observers.waiting().forEach((name, type) ->
+                text.append("\n  observer ").append(name).append(": waiting for type ").append(type));
+        return text.toString();
+    }
+
+    /** Stops every observer once (after draining its lane), then unloads the plugins. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            observers.close();
-            plugins.close();
+            synchronized (this) {
+                observers.close();
+                plugins.close();
+            }
         }
+    }
+
+    private void reportWaiting() {
+        Map<String, String> waiting = observers.waiting();
+        if (!waiting.isEmpty()) {
+            LOG.warn("reload: observers waiting for a plugin that provides their type: {}", waiting.entrySet()
+                    .stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
     }
 }

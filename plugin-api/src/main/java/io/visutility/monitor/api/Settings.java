@@ -70,6 +70,11 @@ public final class Settings {
         return values.keySet();
     }
 
+    /** Every key and value, in manifest order: scalars, and lists and maps of them. */
+    public Map<String, Object> values() {
+        return values;
+    }
+
     /** The keys a plugin has asked for so far, present or not. */
     public Set<String> requestedKeys() {
         return Collections.unmodifiableSet(new TreeSet<>(requested));

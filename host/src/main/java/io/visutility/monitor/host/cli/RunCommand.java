@@ -3,6 +3,7 @@ package io.visutility.monitor.host.cli;
 import io.visutility.monitor.host.Monitor;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
+import io.visutility.monitor.host.reload.ReloadWatcher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code monitor run}: starts the host. With {@code --replay} it emits the events of a JSON-lines
  * file (or stdin, {@code -}) and exits once every event is delivered; without, it runs until
- * SIGTERM or Ctrl-C. Either way each observer's {@code stop()} is called once.
+ * SIGTERM or Ctrl-C. Either way each observer's {@code stop()} is called once. With
+ * {@code reload.watch} (the default) it hot-reloads changes to the plugins folder and manifest;
+ * SIGHUP logs what is loaded and running.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the host on a manifest; optionally replay a JSON-lines event file.")
@@ -46,8 +49,15 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BufferedReader input = replay == null ? null : open(replay);
         Monitor monitor = Monitor.start(config.file);
-        Thread shutdown = new Thread(monitor::close, "monitor-shutdown");
+        ReloadWatcher watcher = monitor.manifest().watch() ? ReloadWatcher.start(monitor) : null;
+        Thread shutdown = new Thread(() -> {
+            if (watcher != null) {
+                watcher.close();
+            }
+            monitor.close();
+        }, "monitor-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        StateSignal.install(() -> LOG.info(monitor.state()));
         if (input == null) {
             LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());
             new CountDownLatch(1).await(); // until the JVM exits; the shutdown hook stops the observers
@@ -57,8 +67,8 @@ final class RunCommand implements Callable<Integer> {
         try (input) {
             summary = new JsonLinesReplay(monitor.bus(), Clock.systemUTC()).replay(input, replayName());
         } finally {
-            monitor.close();
             Runtime.getRuntime().removeShutdownHook(shutdown);
+            shutdown.run();
         }
         spec.commandLine().getOut().println(summary);
         spec.commandLine().getOut().flush();

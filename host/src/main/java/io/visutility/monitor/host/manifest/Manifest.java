@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.manifest;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -8,10 +9,15 @@ import java.util.List;
  *
  * @param file       where it was read from
  * @param pluginsDir the plugins folder, resolved against the manifest's folder
- * @param watch      {@code reload.watch}
+ * @param watch      {@code reload.watch}: hot reload on changes to the plugins folder and this file
+ * @param debounce   {@code reload.debounce}: how long changes must settle before a reload
  * @param observers  the observer entries, enabled or not, in file order
  */
-public record Manifest(Path file, Path pluginsDir, boolean watch, List<ObserverSpec> observers) {
+public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers) {
+
+    /** The default {@code reload.debounce}. */
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);
+
 
     public Manifest {
         observers = List.copyOf(observers);

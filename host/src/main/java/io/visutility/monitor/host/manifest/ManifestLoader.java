@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ public final class ManifestLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers");
     private static final List<String> PLUGINS_KEYS = List.of("dir");
-    private static final List<String> RELOAD_KEYS = List.of("watch");
+    private static final List<String> RELOAD_KEYS = List.of("watch", "debounce");
     private static final List<String> OBSERVER_KEYS =
             List.of("name", "type", "enabled", "events", "models", "strategy", "config", "dispatch");
     private static final List<String> STRATEGY_KEYS = List.of("type", "config");
@@ -133,12 +134,20 @@ public final class ManifestLoader {
             }
             Map<String, NodeTuple> top = mapping(root, "(top level)", TOP_KEYS);
             Path pluginsDir = pluginsDir(top.get("plugins"));
-            boolean watch = reloadWatch(top.get("reload"));
+            Settings reload = settings(valueOf(top.get("reload")), "reload", "reload", root, RELOAD_KEYS);
+            boolean watch = true;
+            Duration debounce = Manifest.DEFAULT_DEBOUNCE;
+            try {
+                watch = reload.getBoolean("watch", true);
+                debounce = reload.getDuration("debounce", Manifest.DEFAULT_DEBOUNCE);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
             List<ObserverSpec> observers = observers(top.get("observers"));
             if (!problems.isEmpty()) {
                 throw new ManifestException(problems);
             }
-            return new Manifest(file, pluginsDir, watch, observers);
+            return new Manifest(file, pluginsDir, watch, debounce, observers);
         }
 
         private Path pluginsDir(NodeTuple entry) {
@@ -151,15 +160,6 @@ public final class ManifestLoader {
             }
             Path base = file.toAbsolutePath().getParent();
             return dir == null ? base : base.resolve(dir).normalize();
-        }
-
-        private boolean reloadWatch(NodeTuple entry) {
-            if (entry == null) {
-                return true;
-            }
-            Map<String, NodeTuple> reload = mapping(entry.getValueNode(), "reload", RELOAD_KEYS);
-            NodeTuple watch = reload.get("watch");
-            return watch == null || bool(watch.getValueNode(), "reload.watch", true);
         }
 
         private List<ObserverSpec> observers(NodeTuple entry) {

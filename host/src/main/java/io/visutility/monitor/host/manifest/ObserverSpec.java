@@ -28,4 +28,18 @@ public record ObserverSpec(String name, String type, boolean enabled, Set<String
         events = Set.copyOf(events);
         models = List.copyOf(models);
     }
+
+    /** Whether {@code other} asks for the same instance: equal but for where it stands in the file. */
+    public boolean sameAs(ObserverSpec other) {
+        return name.equals(other.name) && type.equals(other.type) && enabled == other.enabled
+                && events.equals(other.events) && models.equals(other.models) && dispatch.equals(other.dispatch)
+                && config.values().equals(other.config.values())
+                && strategy.map(s -> s.type() + s.config().values())
+                        .equals(other.strategy.map(s -> s.type() + s.config().values()));
+    }
+
+    /** Whether events reach {@code other} the way they reach this one (filters and dispatch). */
+    public boolean sameRoute(ObserverSpec other) {
+        return events.equals(other.events) && models.equals(other.models) && dispatch.equals(other.dispatch);
+    }
 }

@@ -1,53 +1,58 @@
 package io.visutility.monitor.host.observers;
 
-import io.visutility.monitor.api.DriftStrategy;
+import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
-import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.manifest.Manifest;
 import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.manifest.ObserverSpec;
-import io.visutility.monitor.host.manifest.StrategySpec;
+import io.visutility.monitor.host.observers.ObserverFactory.Created;
+import io.visutility.monitor.host.observers.ObserverFactory.EntryException;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
-import io.visutility.monitor.host.plugins.ExtensionClass;
-import io.visutility.monitor.host.plugins.UnknownTypeException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The observers a manifest enables: created from the plugins' classes, started, and registered on
- * a bus, all or none.
+ * The running observers of a manifest, each created from a plugin's class, started, and registered
+ * on the bus; and the changes a hot reload makes to them.
  *
  * <p>{@link #start} checks every entry fully before any event can reach any observer: each type
  * exists, each strategy is created and configured once, each observer starts, and no config key
  * is left that the plugin never read (a misspelt key would otherwise silently use a default).
+ * Later changes ({@link #apply}, {@link #retire}, {@link #replacePlugins}) keep the observers they
+ * do not touch, with their state, and swap the others without losing an event.
  *
- * <p>Thread-safe: {@link #close()} may be called from any thread, any number of times; each
- * observer's {@code stop()} runs once.
+ * <p>Thread-safe: every method is synchronized; each observer's {@code stop()} runs once.
  */
 public final class ObserverSet implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObserverSet.class);
 
-    private final List<Running> running;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final EventBus bus;
+    private final Map<String, Active> active = new LinkedHashMap<>();
+    /** Enabled entries whose observer or strategy type no loaded plugin provides. */
+    private final Map<String, ObserverSpec> waiting = new LinkedHashMap<>();
+    private boolean closed;
 
-    private ObserverSet(List<Running> running) {
-        this.running = List.copyOf(running);
+    /** A running observer: its entry, instance, lane, and the plugins it needs. */
+    private record Active(ObserverSpec spec, Observer observer, Registration registration, Set<String> pluginIds) {
     }
 
-    /** One started observer and its bus registration (null until registered). */
-    private record Running(ObserverSpec spec, Observer observer, Registration registration) {
+    private ObserverSet(EventBus bus) {
+        this.bus = bus;
     }
 
     /**
-     * Creates, starts and registers the manifest's enabled observers.
+     * Creates, starts and registers the manifest's enabled observers, all or none.
      *
      * @throws ManifestException listing every entry that cannot run; nothing is then registered
      *                           and every observer already started is stopped again
@@ -55,32 +60,184 @@ public final class ObserverSet implements AutoCloseable {
     public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus)
             throws ManifestException {
         List<String> problems = new ArrayList<>();
-        List<Running> started = new ArrayList<>();
+        Map<ObserverSpec, Created> created = new LinkedHashMap<>();
         for (ObserverSpec spec : manifest.enabledObservers()) {
             try {
-                started.add(new Running(spec, startOne(spec, catalog), null));
+                created.put(spec, ObserverFactory.create(spec, catalog));
             } catch (EntryException e) {
                 problems.add(e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
-            new ObserverSet(started).close();
+            created.forEach((spec, instance) -> ObserverFactory.stop(spec, instance.observer()));
             throw new ManifestException(problems);
         }
-        List<Running> registered = new ArrayList<>();
-        for (Running entry : started) {
-            ObserverSpec spec = entry.spec();
-            Registration registration = bus.register(spec.name(),
-                    new ManifestFilter(spec.events(), spec.models()), entry.observer(), spec.dispatch());
-            registered.add(new Running(spec, entry.observer(), registration));
-            LOG.info("observer '{}' ({}) started", spec.name(), spec.type());
+        ObserverSet set = new ObserverSet(bus);
+        synchronized (set) {
+            created.forEach(set::register);
         }
-        return new ObserverSet(registered);
+        return set;
     }
 
     /** The names of the running observers, in manifest order. */
-    public List<String> names() {
-        return running.stream().map(entry -> entry.spec().name()).toList();
+    public synchronized List<String> names() {
+        return List.copyOf(active.keySet());
+    }
+
+    /** Enabled entries waiting for a plugin that provides their type: name to type. */
+    public synchronized Map<String, String> waiting() {
+        Map<String, String> types = new LinkedHashMap<>();
+        waiting.forEach((name, spec) -> types.put(name, spec.type()));
+        return types;
+    }
+
+    /** Each running observer's counters. */
+    public synchronized Map<String, ObserverStats> stats() {
+        Map<String, ObserverStats> stats = new LinkedHashMap<>();
+        active.forEach((name, entry) -> stats.put(name, entry.registration().stats()));
+        return stats;
+    }
+
+    /**
+     * Brings the running observers to {@code next}: removed and disabled entries are drained and
+     * stopped; new ones started; changed ones swapped for a new instance (events meanwhile are
+     * held and go to the new one); unchanged ones keep their instance and state. An entry whose
+     * type no loaded plugin provides waits for it.
+     *
+     * @return what changed, for the reload log line ("" if nothing did)
+     * @throws ManifestException if an entry cannot run for another reason; then nothing changed
+     */
+    public synchronized String apply(Manifest next, ExtensionCatalog catalog) throws ManifestException {
+        Map<String, ObserverSpec> desired = new LinkedHashMap<>();
+        next.enabledObservers().forEach(spec -> desired.put(spec.name(), spec));
+        Map<ObserverSpec, Created> created = new LinkedHashMap<>();
+        Map<String, ObserverSpec> nowWaiting = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (ObserverSpec spec : desired.values()) {
+            Active current = active.get(spec.name());
+            if (current != null && current.spec().sameAs(spec)) {
+                continue;
+            }
+            try {
+                created.put(spec, ObserverFactory.create(spec, catalog));
+            } catch (EntryException e) {
+                if (e.missingType()) {
+                    nowWaiting.put(spec.name(), spec);
+                } else {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            created.forEach((spec, instance) -> ObserverFactory.stop(spec, instance.observer()));
+            throw new ManifestException(problems);
+        }
+        List<String> changes = new ArrayList<>();
+        for (String name : List.copyOf(active.keySet())) {
+            if (!desired.containsKey(name) || (nowWaiting.containsKey(name) && !created.containsKey(desired.get(name)))) {
+                if (!desired.containsKey(name)) {
+                    changes.add("removed " + name);
+                } else {
+                    changes.add(name + " waits for its type");
+                }
+                unregister(active.remove(name));
+            }
+        }
+        for (ObserverSpec spec : desired.values()) {
+            Active current = active.get(spec.name());
+            Created instance = created.get(spec);
+            if (instance == null) {
+                if (current != null) {
+                    active.put(spec.name(), new Active(spec, current.observer(), current.registration(),
+                            current.pluginIds())); // same instance; the entry may have moved in the file
+                }
+            } else if (current == null) {
+                register(spec, instance);
+                changes.add("added " + spec.name());
+            } else {
+                changes.add("restarted " + spec.name() + swap(current, spec, instance));
+            }
+        }
+        waiting.clear();
+        waiting.putAll(nowWaiting);
+        return String.join(", ", changes);
+    }
+
+    /**
+     * Drains, stops and unregisters the observers that need any of {@code pluginIds}, which are
+     * about to be unloaded for good; their entries wait for their type.
+     *
+     * @return the names of the observers retired
+     */
+    public synchronized List<String> retire(Set<String> pluginIds) {
+        List<String> retired = new ArrayList<>();
+        for (Active entry : List.copyOf(active.values())) {
+            if (!Collections.disjoint(entry.pluginIds(), pluginIds)) {
+                active.remove(entry.spec().name());
+                unregister(entry);
+                waiting.put(entry.spec().name(), entry.spec());
+                retired.add(entry.spec().name());
+            }
+        }
+        return retired;
+    }
+
+    /**
+     * Replaces plugins under running observers: the observers that need any of {@code pluginIds}
+     * are held (their events wait in their lanes) and stopped; {@code swap} unloads and loads the
+     * plugins and returns the new catalog; the observers are created again from it and resumed
+     * with what was held. One that cannot be created again is retired and waits for its type.
+     *
+     * @return per observer, how many events were held during the swap
+     */
+    public synchronized Map<String, Integer> replacePlugins(Set<String> pluginIds, Supplier<ExtensionCatalog> swap) {
+        List<Active> affected = new ArrayList<>();
+        for (Active entry : active.values()) {
+            if (!Collections.disjoint(entry.pluginIds(), pluginIds)) {
+                entry.registration().hold();
+                ObserverFactory.stop(entry.spec(), entry.observer());
+                affected.add(entry);
+            }
+        }
+        ExtensionCatalog catalog = swap.get();
+        Map<String, Integer> held = new LinkedHashMap<>();
+        for (Active entry : affected) {
+            ObserverSpec spec = entry.spec();
+            try {
+                Created instance = ObserverFactory.create(spec, catalog);
+                held.put(spec.name(), entry.registration().resume(instance.observer()));
+                active.put(spec.name(), new Active(spec, instance.observer(), entry.registration(),
+                        instance.pluginIds()));
+            } catch (EntryException e) {
+                LOG.error("reload: observer '{}' cannot start again: {}", spec.name(), e.getMessage());
+                entry.registration().resume(new Unavailable(spec.name())); // held events count as failed
+                entry.registration().close();
+                active.remove(spec.name());
+                waiting.put(spec.name(), spec);
+            }
+        }
+        return held;
+    }
+
+    /**
+     * Starts the waiting observers whose types {@code catalog} now provides.
+     *
+     * @return the names of the observers started
+     */
+    public synchronized List<String> startWaiting(ExtensionCatalog catalog) {
+        List<String> started = new ArrayList<>();
+        for (ObserverSpec spec : List.copyOf(waiting.values())) {
+            try {
+                register(spec, ObserverFactory.create(spec, catalog));
+                waiting.remove(spec.name());
+                started.add(spec.name());
+            } catch (EntryException e) {
+                if (!e.missingType()) {
+                    LOG.error("reload: observer '{}' cannot start: {}", spec.name(), e.getMessage());
+                }
+            }
+        }
+        return started;
     }
 
     /**
@@ -89,16 +246,20 @@ public final class ObserverSet implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        List<Active> entries;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            entries = List.copyOf(active.values());
+            active.clear();
         }
         List<Thread> draining = new ArrayList<>();
-        for (Running entry : running) {
-            if (entry.registration() != null) {
-                Thread drain = new Thread(entry.registration()::close, "drain-" + entry.spec().name());
-                drain.start();
-                draining.add(drain);
-            }
+        for (Active entry : entries) {
+            Thread drain = new Thread(entry.registration()::close, "drain-" + entry.spec().name());
+            drain.start();
+            draining.add(drain);
         }
         for (Thread drain : draining) {
             try {
@@ -107,15 +268,52 @@ public final class ObserverSet implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Running entry : running) {
-            stopQuietly(entry.spec(), entry.observer());
-            if (entry.registration() != null) {
-                ObserverStats stats = entry.registration().stats();
-                LOG.info("observer '{}' stopped; received {}, delivered {}, failed {}, dropped {}{}",
-                        entry.spec().name(), stats.received(), stats.delivered(), stats.failed(),
-                        stats.droppedTotal(), stats.droppedTotal() == 0 ? "" : " " + nonZero(stats));
-            }
+        for (Active entry : entries) {
+            ObserverFactory.stop(entry.spec(), entry.observer());
+            logStopped(entry);
         }
+    }
+
+    private void register(ObserverSpec spec, Created instance) {
+        Registration registration = bus.register(spec.name(), new ManifestFilter(spec.events(), spec.models()),
+                instance.observer(), spec.dispatch());
+        active.put(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
+        LOG.info("observer '{}' ({}) started", spec.name(), spec.type());
+    }
+
+    private void unregister(Active entry) {
+        entry.registration().close();
+        ObserverFactory.stop(entry.spec(), entry.observer());
+        logStopped(entry);
+    }
+
+    /** Puts a new instance behind a running entry; returns a note for the log line. */
+    private String swap(Active current, ObserverSpec spec, Created instance) {
+        Registration registration;
+        String note;
+        if (current.spec().sameRoute(spec)) {
+            current.registration().hold();
+            ObserverFactory.stop(current.spec(), current.observer());
+            int held = current.registration().resume(instance.observer());
+            registration = current.registration();
+            note = " (" + held + (held == 1 ? " event" : " events") + " buffered)";
+        } else {
+            // New filters or dispatch need a new lane: one atomic replacement, then the old lane
+            // drains to the old instance before it stops.
+            registration = bus.replace(current.registration(), new ManifestFilter(spec.events(), spec.models()),
+                    instance.observer(), spec.dispatch());
+            ObserverFactory.stop(current.spec(), current.observer());
+            note = "";
+        }
+        active.put(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
+        return note;
+    }
+
+    private static void logStopped(Active entry) {
+        ObserverStats stats = entry.registration().stats();
+        LOG.info("observer '{}' stopped; received {}, delivered {}, failed {}, dropped {}{}",
+                entry.spec().name(), stats.received(), stats.delivered(), stats.failed(),
+                stats.droppedTotal(), stats.droppedTotal() == 0 ? "" : " " + nonZero(stats));
     }
 
     private static String nonZero(ObserverStats stats) {
@@ -126,80 +324,11 @@ public final class ObserverSet implements AutoCloseable {
         return reasons.append(')').toString();
     }
 
-    private static void stopQuietly(ObserverSpec spec, Observer observer) {
-        try {
-            observer.stop();
-        } catch (Exception | LinkageError e) {
-            LOG.warn("observer '{}' failed to stop", spec.name(), e);
-        }
-    }
-
-    private static Observer startOne(ObserverSpec spec, ExtensionCatalog catalog) throws EntryException {
-        String owner = "observer '" + spec.name() + "'";
-        ExtensionClass<Observer> observerClass;
-        ExtensionClass<DriftStrategy> strategyClass = null;
-        try {
-            observerClass = catalog.observer(spec.type());
-        } catch (UnknownTypeException e) {
-            throw new EntryException(spec.typeAt().problem(owner + " type", e.getMessage()));
-        }
-        if (spec.strategy().isPresent()) {
-            StrategySpec strategy = spec.strategy().get();
-            try {
-                strategyClass = catalog.strategy(strategy.type());
-            } catch (UnknownTypeException e) {
-                throw new EntryException(strategy.typeAt().problem(owner + " strategy.type", e.getMessage()));
-            }
-        }
-        HostObserverContext context = new HostObserverContext(spec, strategyClass);
-        if (strategyClass != null) {
-            String reader = "strategy " + spec.strategy().get().type();
-            callPlugin(spec, context::newStrategy, reader);
-            rejectUnreadKeys(spec.strategy().get().config(), reader);
-        }
-        Observer observer;
-        try {
-            observer = new PluginObserver(observerClass.newInstance(), observerClass.classLoader());
-        } catch (RuntimeException e) {
-            throw new EntryException(spec.at().problem(owner, e.getMessage()));
-        }
-        callPlugin(spec, () -> observer.start(context), "type " + spec.type());
-        try {
-            rejectUnreadKeys(spec.config(), "type " + spec.type());
-        } catch (EntryException e) {
-            stopQuietly(spec, observer);
-            throw e;
-        }
-        return observer;
-    }
-
-    /** Runs a plugin's configure or start; a message that already names the manifest line is kept as is. */
-    private static void callPlugin(ObserverSpec spec, PluginCalls.PluginCall call, String what)
-            throws EntryException {
-        try {
-            call.run();
-        } catch (Exception | LinkageError e) {
-            String message = String.valueOf(e.getMessage());
-            throw new EntryException(message.startsWith(spec.at().file() + ":") ? message
-                    : spec.at().problem("observer '" + spec.name() + "'", what + " failed to start: " + e));
-        }
-    }
-
-    /** Rejects config keys the plugin never asked for: a misspelt key would silently fall back to a default. */
-    private static void rejectUnreadKeys(Settings config, String reader) throws EntryException {
-        for (String key : config.keys()) {
-            if (!config.requestedKeys().contains(key)) {
-                throw new EntryException(config.invalid(key, "unknown key for " + reader + "; it reads: "
-                        + (config.requestedKeys().isEmpty() ? "(no keys)" : String.join(", ", config.requestedKeys())))
-                        .getMessage());
-            }
-        }
-    }
-
-    /** Why one manifest entry cannot run. */
-    private static final class EntryException extends Exception {
-        EntryException(String message) {
-            super(message);
+    /** Stands in for an observer whose plugin is gone, so the events held for it are counted, not lost. */
+    private record Unavailable(String name) implements Observer {
+        @Override
+        public void onEvent(ModelMetricEvent event) {
+            throw new IllegalStateException("observer '" + name + "' is waiting for its plugin");
         }
     }
 }

@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -30,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads the plugin jars of a folder with PF4J and catalogs their observer and strategy types.
  *
- * <p>Each jar is loaded from a copy in a private shadow folder, so the file in the plugins folder
- * can be replaced at any time. A jar that cannot be used (not a jar, no descriptor, a
+ * <p>Each jar is loaded from a numbered copy in a private shadow folder, so the file in the plugins
+ * folder can be replaced at any time, and a replaced plugin's last good copy can be loaded again. A jar that cannot be used (not a jar, no descriptor, a
  * {@code Plugin-Requires} this host does not meet, a duplicate id, a class that cannot be loaded)
  * is reported as a {@link PluginProblem} with its name and reason; the other jars still load.
  *
@@ -46,7 +48,14 @@ public final class PluginHost implements AutoCloseable {
 
     private final Path shadowDir;
     private final PluginManager manager;
-    private final Map<String, String> loadedFrom = new HashMap<>();
+    private final Map<String, Loaded> loaded = new HashMap<>();
+    private final Map<String, PluginProblem> problems = new TreeMap<>();
+    private long shadowCount;
+
+    /** A started plugin: what it provides and the copy it was loaded from. */
+    private record Loaded(PluginInfo info, Path shadow, List<ExtensionClass<Observer>> observers,
+                          List<ExtensionClass<DriftStrategy>> strategies) {
+    }
 
     /**
      * @param hostVersion the version {@code Plugin-Requires} is checked against
@@ -72,59 +81,150 @@ public final class PluginHost implements AutoCloseable {
      * @throws IOException if the folder cannot be listed
      */
     public synchronized ExtensionCatalog loadFolder(Path pluginsDir) throws IOException {
-        List<PluginInfo> plugins = new ArrayList<>();
-        List<PluginProblem> problems = new ArrayList<>();
+        for (Path jar : jarsIn(pluginsDir)) {
+            load(jar);
+        }
+        return catalog();
+    }
+
+    /**
+     * Loads and starts one jar, from a copy in the shadow folder. A jar that cannot be used is
+     * recorded as a {@link PluginProblem} (see {@link #catalog()}) and logged, not thrown.
+     *
+     * @return the plugin, if it loaded
+     */
+    public synchronized Optional<PluginInfo> load(Path jar) {
+        String jarName = jar.getFileName().toString();
+        Path shadow = shadowDir.resolve((++shadowCount) + "-" + jarName);
+        try {
+            checkDescriptor(jar);
+            Files.copy(jar, shadow, StandardCopyOption.REPLACE_EXISTING);
+        } catch (PluginJarException e) {
+            return failed(jarName, e.getMessage());
+        } catch (IOException e) {
+            return failed(jarName, "cannot copy: " + e.getMessage());
+        }
+        return loadShadow(shadow, jarName);
+    }
+
+    /**
+     * Loads a jar that is already in the shadow folder: a replaced plugin's last good copy, when its
+     * replacement failed.
+     */
+    public synchronized Optional<PluginInfo> loadShadow(Path shadow, String jarName) {
+        problems.remove(jarName);
+        PluginWrapper plugin;
+        try {
+            plugin = loadAndStart(shadow);
+        } catch (PluginJarException e) {
+            deleteQuietly(shadow);
+            return failed(jarName, e.getMessage());
+        }
+        String pluginId = plugin.getPluginId();
+        List<String> observerTypes = new ArrayList<>();
+        List<String> strategyTypes = new ArrayList<>();
         List<ExtensionClass<Observer>> observers = new ArrayList<>();
         List<ExtensionClass<DriftStrategy>> strategies = new ArrayList<>();
-        for (Path jar : jarsIn(pluginsDir)) {
-            String jarName = jar.getFileName().toString();
-            PluginWrapper plugin;
+        for (String className : new TreeSet<>(manager.getExtensionClassNames(pluginId))) {
             try {
-                plugin = loadAndStart(jar);
-            } catch (PluginJarException e) {
-                problems.add(new PluginProblem(jarName, e.getMessage()));
-                continue;
-            }
-            List<String> observerTypes = new ArrayList<>();
-            List<String> strategyTypes = new ArrayList<>();
-            for (String className : new TreeSet<>(manager.getExtensionClassNames(plugin.getPluginId()))) {
-                try {
-                    Class<?> type = plugin.getPluginClassLoader().loadClass(className);
-                    String name = extensionName(type);
-                    if (Observer.class.isAssignableFrom(type)) {
-                        observers.add(new ExtensionClass<>(name, plugin.getPluginId(), type.asSubclass(Observer.class)));
-                        observerTypes.add(name);
-                    } else if (DriftStrategy.class.isAssignableFrom(type)) {
-                        strategies.add(new ExtensionClass<>(name, plugin.getPluginId(),
-                                type.asSubclass(DriftStrategy.class)));
-                        strategyTypes.add(name);
-                    } else {
-                        LOG.debug("{}: extension {} is neither an Observer nor a DriftStrategy", jarName, className);
-                    }
-                } catch (ClassNotFoundException | LinkageError e) {
-                    problems.add(new PluginProblem(jarName, "extension class " + className
-                            + " cannot be loaded: " + e));
-                } catch (PluginJarException e) {
-                    problems.add(new PluginProblem(jarName, e.getMessage()));
+                Class<?> type = plugin.getPluginClassLoader().loadClass(className);
+                String name = extensionName(type);
+                if (Observer.class.isAssignableFrom(type)) {
+                    observers.add(new ExtensionClass<>(name, pluginId, type.asSubclass(Observer.class)));
+                    observerTypes.add(name);
+                } else if (DriftStrategy.class.isAssignableFrom(type)) {
+                    strategies.add(new ExtensionClass<>(name, pluginId, type.asSubclass(DriftStrategy.class)));
+                    strategyTypes.add(name);
+                } else {
+                    LOG.debug("{}: extension {} is neither an Observer nor a DriftStrategy", jarName, className);
                 }
+            } catch (ClassNotFoundException | LinkageError e) {
+                problem(jarName, "extension class " + className + " cannot be loaded: " + e);
+            } catch (PluginJarException e) {
+                problem(jarName, e.getMessage());
             }
-            plugins.add(new PluginInfo(plugin.getPluginId(), plugin.getDescriptor().getVersion(), jarName,
-                    observerTypes, strategyTypes));
         }
-        for (PluginProblem problem : problems) {
-            LOG.warn("plugin {} skipped: {}", problem.jar(), problem.reason());
+        PluginInfo info = new PluginInfo(pluginId, plugin.getDescriptor().getVersion(), jarName, observerTypes,
+                strategyTypes);
+        loaded.put(pluginId, new Loaded(info, shadow, observers, strategies));
+        LOG.info("loaded plugin {} {} from {}", pluginId, info.version(), jarName);
+        return Optional.of(info);
+    }
+
+    /**
+     * Stops and unloads a plugin; its class loader is closed and, once nothing else holds its
+     * classes, collected.
+     *
+     * @param keepShadow keep its shadow copy, to fall back to with {@link #loadShadow}
+     * @return the shadow copy it was loaded from, if it was loaded
+     */
+    public synchronized Optional<Path> unload(String pluginId, boolean keepShadow) {
+        Loaded plugin = loaded.remove(pluginId);
+        if (plugin == null) {
+            return Optional.empty();
         }
-        return new ExtensionCatalog(plugins, problems, observers, strategies);
+        manager.stopPlugin(pluginId);
+        manager.unloadPlugin(pluginId);
+        if (!keepShadow) {
+            deleteQuietly(plugin.shadow());
+        }
+        LOG.info("unloaded plugin {} {} ({})", pluginId, plugin.info().version(), plugin.info().jar());
+        return Optional.of(plugin.shadow());
+    }
+
+    /** Deletes a shadow copy kept by {@link #unload} that is no longer needed. */
+    public synchronized void discardShadow(Path shadow) {
+        deleteQuietly(shadow);
+    }
+
+    /** The plugin loaded from the jar called {@code jarName}, if any. */
+    public synchronized Optional<PluginInfo> pluginFromJar(String jarName) {
+        return loaded.values().stream().map(Loaded::info).filter(info -> info.jar().equals(jarName)).findFirst();
+    }
+
+    /** Forgets a problem recorded for a jar that is gone. */
+    public synchronized void forget(String jarName) {
+        problems.remove(jarName);
+    }
+
+    /** What is loaded now, and what failed. */
+    public synchronized ExtensionCatalog catalog() {
+        List<ExtensionClass<Observer>> observers = new ArrayList<>();
+        List<ExtensionClass<DriftStrategy>> strategies = new ArrayList<>();
+        List<PluginInfo> plugins = new ArrayList<>();
+        loaded.values().stream().sorted(Comparator.comparing(l -> l.info().jar())).forEach(l -> {
+            plugins.add(l.info());
+            observers.addAll(l.observers());
+            strategies.addAll(l.strategies());
+        });
+        return new ExtensionCatalog(plugins, List.copyOf(problems.values()), observers, strategies);
+    }
+
+    private Optional<PluginInfo> failed(String jarName, String reason) {
+        problem(jarName, reason);
+        return Optional.empty();
+    }
+
+    private void problem(String jarName, String reason) {
+        problems.put(jarName, new PluginProblem(jarName, reason));
+        LOG.warn("plugin {} skipped: {}", jarName, reason);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}", file, e);
+        }
     }
 
     /** Stops and unloads every plugin and deletes the shadow folder. Idempotent. */
     @Override
     public synchronized void close() {
-        // PF4J's unloadPlugins() iterates the list it removes from; unload from a copy instead.
-        for (PluginWrapper plugin : List.copyOf(manager.getPlugins())) {
-            manager.unloadPlugin(plugin.getPluginId());
+        // PF4J's unloadPlugins() iterates the list it removes from; unload one by one instead.
+        for (String pluginId : List.copyOf(loaded.keySet())) {
+            unload(pluginId, false);
         }
-        loadedFrom.clear();
         try (Stream<Path> files = Files.walk(shadowDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
@@ -132,14 +232,11 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    private PluginWrapper loadAndStart(Path jar) throws PluginJarException {
-        checkDescriptor(jar);
-        Path shadow = shadowDir.resolve(jar.getFileName());
+    private PluginWrapper loadAndStart(Path shadow) throws PluginJarException {
         String pluginId;
         try {
-            Files.copy(jar, shadow, StandardCopyOption.REPLACE_EXISTING);
             pluginId = manager.loadPlugin(shadow);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new PluginJarException("cannot load: " + rootMessage(e));
         }
         PluginWrapper plugin = manager.getPlugin(pluginId);
@@ -156,9 +253,18 @@ public final class PluginHost implements AutoCloseable {
             throw new PluginJarException("plugin " + pluginId + " did not start (" + state + ")"
                     + (cause == null ? "" : ": " + rootMessage(cause)));
         }
-        loadedFrom.put(pluginId, jar.getFileName().toString());
-        LOG.info("loaded plugin {} {} from {}", pluginId, plugin.getDescriptor().getVersion(), jar.getFileName());
         return plugin;
+    }
+
+    /** The Plugin-Id in a jar's manifest, if it is a readable jar that has one. */
+    public static Optional<String> pluginIdOf(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            return Optional.ofNullable(manifest == null ? null : manifest.getMainAttributes().getValue("Plugin-Id"))
+                    .map(String::trim);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Checks what PF4J would otherwise report obscurely (or not at all): descriptor, index, duplicate id. */
@@ -179,9 +285,10 @@ public final class PluginHost implements AutoCloseable {
                         + "annotation processor did not run when the jar was built");
             }
             String pluginId = manifest.getMainAttributes().getValue("Plugin-Id").trim();
-            String other = loadedFrom.get(pluginId);
+            Loaded other = loaded.get(pluginId);
             if (other != null) {
-                throw new PluginJarException("plugin id '" + pluginId + "' is already loaded from " + other);
+                throw new PluginJarException("plugin id '" + pluginId + "' is already loaded from "
+                        + other.info().jar());
             }
         } catch (ZipException e) {
             throw new PluginJarException("not a valid jar file (" + e.getMessage() + ")");
