@@ -153,14 +153,15 @@ public final class Monitor implements AutoCloseable {
         for (String jar : changed) {
             toLoad.add(dir.resolve(jar));
         }
-        // Old plugins by id: the removed and changed jars, unless their new file replaces them.
+        // A jar changed in place replaces the plugin it held; a removed jar is replaced by an added
+        // one with the same Plugin-Id; otherwise its plugin goes.
         for (String jar : union(removed, changed)) {
             Optional<PluginInfo> old = plugins.pluginFromJar(jar);
             plugins.forget(jar);
             if (old.isEmpty()) {
                 continue;
             }
-            Optional<Path> replacement = toLoad.stream()
+            Optional<Path> replacement = changed.contains(jar) ? Optional.of(dir.resolve(jar)) : toLoad.stream()
                     .filter(path -> old.get().id().equals(PluginHost.pluginIdOf(path).orElse(null))).findFirst();
             if (replacement.isPresent()) {
                 toLoad.remove(replacement.get());

@@ -1,0 +1,258 @@
+package io.visutility.monitor.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.visutility.monitor.dist.Distribution.Result;
+import io.visutility.monitor.dist.Distribution.Started;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution running with events flowing continuously on stdin while its plugins folder
+ * and manifest change under it.
+ */
+class HotReloadIT {
+
+    private static final Pattern CONSOLE_LATENCY = Pattern.compile("observer\\.console - inference_latency \\S+ latency_ms=(\\d+)");
+    private static final String MANIFEST = """
+            plugins:
+              dir: ../plugins
+            reload:
+              debounce: 100ms
+            observers:
+              - name: console
+                type: console-logger
+              - name: retrain
+                type: retraining-trigger
+                events: [concept_drift]
+                strategy:
+                  type: p-value
+                  config: {alpha: 0.01}
+                config: {cooldown: 1s}
+            """;
+
+    @TempDir
+    Path root;
+
+    private Distribution dist;
+    private Started host;
+    private Feeder feeder;
+
+    @BeforeEach
+    void start() throws Exception {
+        dist = new Distribution(root);
+        dist.writeManifest(MANIFEST);
+        host = dist.start("run", "--config", dist.manifest().toString(), "--replay", "-");
+        feeder = new Feeder(host.process().getOutputStream());
+        await().atMost(Duration.ofSeconds(30)).until(() -> host.stderr().contains("reload: watching"));
+        feeder.start();
+    }
+
+    @AfterEach
+    void stop() {
+        feeder.halt();
+        host.process().destroyForcibly();
+    }
+
+    @Test
+    void anObserverThatStaysEnabledMissesNothingAcross50Reloads() throws Exception {
+        Path jar = Distribution.bundledPlugin("drift-strategies");
+        for (int reload = 1; reload <= 50; reload++) {
+            int expected = reload;
+            dropIn(jar, "drift-strategies-0.1.0.jar", Map.of("Plugin-Version", "0.2." + reload));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> count(host.stderr(), "reload: plugin drift-strategies ") >= expected);
+        }
+        long fed = feeder.finish();
+        Result result = host.await(60);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("replayed " + fed + " events, rejected 0\n");
+        List<Long> seen = new ArrayList<>();
+        Matcher matcher = CONSOLE_LATENCY.matcher(result.stderr());
+        while (matcher.find()) {
+            seen.add(Long.parseLong(matcher.group(1)));
+        }
+        assertThat(seen).hasSize((int) fed);
+        for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen.get(i)).as("console event %d", i).isEqualTo(i);
+        }
+        assertThat(result.stderr()).contains("reload: plugin drift-strategies 0.2.49 -> 0.2.50, observers restarted: retrain (");
+    }
+
+    @Test
+    void aRemovedJarStopsItsObserverAndADroppedInJarStartsItAgain() throws Exception {
+        Path trigger = dist.plugins().resolve(Distribution.bundledPlugin("retraining-trigger").getFileName());
+        Path aside = root.resolve("retraining-trigger.jar");
+        Files.move(trigger, aside);
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+                "reload: plugin retraining-trigger 0.1.0 removed (" + trigger.getFileName()
+                        + "), observers stopped: retrain"));
+        assertThat(host.stderr()).contains("observers waiting for a plugin that provides their type: "
+                + "retrain (retraining-trigger)");
+        feeder.drift("while-away");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("p_value=0.001"));
+
+        long dropped = System.nanoTime();
+        Files.copy(aside, dist.plugins().resolve(".incoming.tmp"));
+        Files.move(dist.plugins().resolve(".incoming.tmp"), trigger, StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("reload: observers started: retrain"));
+        feeder.drift("back");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=back version=v1"));
+        long millis = (System.nanoTime() - dropped) / 1_000_000;
+
+        assertThat(millis).as("from mv to a triggered retraining").isLessThan(3_000);
+        assertThat(host.stderr()).doesNotContain("retraining triggered model=while-away");
+    }
+
+    @Test
+    void aReplacedJarsNewVersionTakesOver() throws Exception {
+        Path jar = Distribution.bundledPlugin("drift-strategies");
+        dropIn(jar, jar.getFileName().toString(), Map.of("Plugin-Version", "1.1.0"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+                "reload: plugin drift-strategies 0.1.0 -> 1.1.0, observers restarted: retrain ("));
+        feeder.drift("after-upgrade");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=after-upgrade version=v1"));
+
+        assertThat(dist.run("plugins", "--config", dist.manifest().toString()).stdout())
+                .contains("drift-strategies 1.1.0");
+    }
+
+    @Test
+    void aBrokenReplacementFallsBackToTheLastGoodVersion() throws Exception {
+        Path jar = dist.plugins().resolve(Distribution.bundledPlugin("drift-strategies").getFileName());
+        Path broken = root.resolve("broken.jar");
+        Files.writeString(broken, "not a jar");
+        Files.move(broken, jar, StandardCopyOption.REPLACE_EXISTING);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+                "reload: plugin drift-strategies 0.1.0 -> 0.1.0 (kept), observers restarted: retrain ("));
+        assertThat(host.stderr()).contains("plugin " + jar.getFileName() + " skipped: not a valid jar file");
+        feeder.drift("still-served");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=still-served version=v1"));
+    }
+
+    @Test
+    void manifestEditsAddChangeAndAreRejectedWithTheLine() throws Exception {
+        dist.writeManifest(MANIFEST + """
+                  - name: second-console
+                    type: console-logger
+                    events: [concept_drift]
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: manifest "
+                + dist.manifest() + ": added second-console"));
+        feeder.drift("seen-twice");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "observer.second-console - concept_drift seen-twice@v1"));
+
+        dist.writeManifest(MANIFEST.replace("alpha: 0.01", "alpha: 0.0001") + """
+                  - name: second-console
+                    type: console-logger
+                    events: [concept_drift]
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(": restarted retrain ("));
+        feeder.drift("not-low-enough"); // p = 0.001 > alpha 0.0001 now
+        feeder.drift("low-enough", 0.00001);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=low-enough"));
+        assertThat(host.stderr()).doesNotContain("retraining triggered model=not-low-enough");
+
+        dist.writeManifest(MANIFEST + "  - name: broken\n    type: [console-logger\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: rejected "
+                + dist.manifest() + "; keeping the running configuration"));
+        assertThat(host.stderr()).contains(dist.manifest() + ":17: YAML syntax:");
+        feeder.drift("after-bad-edit", 0.00001);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=after-bad-edit"));
+    }
+
+    /** Copies a plugin jar with other manifest attributes into the plugins folder the atomic way. */
+    private void dropIn(Path jar, String name, Map<String, String> attributes) throws IOException {
+        Path staged = dist.plugins().resolve(".staged.jar.tmp");
+        Distribution.copyWithManifest(jar, staged, attributes);
+        Files.move(staged, dist.plugins().resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static long count(String text, String needle) {
+        return text.lines().filter(line -> line.contains(needle)).count();
+    }
+
+    /** Writes latency events numbered 0, 1, 2, ... to the host's stdin, about 500 a second. */
+    private static final class Feeder extends Thread {
+        private final OutputStream stdin;
+        private final AtomicBoolean feeding = new AtomicBoolean(true);
+        private final AtomicLong fed = new AtomicLong();
+        private final AtomicLong drifts = new AtomicLong();
+
+        Feeder(OutputStream stdin) {
+            super("feeder");
+            this.stdin = stdin;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (feeding.get()) {
+                    synchronized (stdin) {
+                        write("{\"type\":\"inference_latency\",\"model\":\"m\",\"version\":\"v1\",\"latency_ms\":"
+                                + fed.getAndIncrement() + "}\n");
+                    }
+                    Thread.sleep(2);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the host is gone or the test is over
+            }
+        }
+
+        void drift(String model) throws IOException {
+            drift(model, 0.001);
+        }
+
+        void drift(String model, double pValue) throws IOException {
+            synchronized (stdin) {
+                write("{\"type\":\"concept_drift\",\"model\":\"" + model + "\",\"version\":\"v1\",\"p_value\":"
+                        + pValue + "}\n");
+                drifts.incrementAndGet();
+            }
+        }
+
+        private void write(String line) throws IOException {
+            stdin.write(line.getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        /** Stops feeding, closes stdin, and returns how many lines were written. */
+        long finish() throws Exception {
+            halt();
+            join(5_000);
+            stdin.close();
+            return fed.get() + drifts.get();
+        }
+
+        void halt() {
+            feeding.set(false);
+        }
+    }
+}
