@@ -186,6 +186,17 @@ class HotReloadIT {
                 "retraining triggered model=after-bad-edit"));
     }
 
+    @Test
+    void sighupLogsWhatIsLoadedAndRunning() throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(host.process().pid())).start();
+        assertThat(kill.waitFor()).isZero();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("state of " + dist.manifest()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("  observer retrain: received"));
+        assertThat(host.stderr()).contains("  plugin drift-strategies 0.1.0 (drift-strategies-0.1.0.jar)",
+                "  observer console: received");
+    }
+
     /** Copies a plugin jar with other manifest attributes into the plugins folder the atomic way. */
     private void dropIn(Path jar, String name, Map<String, String> attributes) throws IOException {
         Path staged = dist.plugins().resolve(".staged.jar.tmp");

@@ -194,7 +194,10 @@ public final class ObserverSet implements AutoCloseable {
         List<Active> affected = new ArrayList<>();
         for (Active entry : active.values()) {
             if (!Collections.disjoint(entry.pluginIds(), pluginIds)) {
-                entry.registration().hold();
+                if (!entry.registration().hold()) {
+                    LOG.warn("reload: observer '{}' did not return from onEvent within its shutdown timeout;"
+                            + " stopping it anyway", entry.spec().name());
+                }
                 ObserverFactory.stop(entry.spec(), entry.observer());
                 affected.add(entry);
             }
@@ -292,7 +295,10 @@ public final class ObserverSet implements AutoCloseable {
         Registration registration;
         String note;
         if (current.spec().sameRoute(spec)) {
-            current.registration().hold();
+            if (!current.registration().hold()) {
+                LOG.warn("reload: observer '{}' did not return from onEvent within its shutdown timeout;"
+                        + " stopping it anyway", spec.name());
+            }
             ObserverFactory.stop(current.spec(), current.observer());
             int held = current.registration().resume(instance.observer());
             registration = current.registration();
