@@ -53,8 +53,8 @@ class CustomPluginIT {
         Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stderr()).contains("retraining triggered model=ranker version=v7 "
-                + "reason=3 latencies in a row over the 200 ms budget");
+        assertThat(result.stderr()).containsPattern("retraining triggered model=ranker version=v7 "
+                + "strategy=latency-budget at=\\S+ reason=3 latencies in a row over the 200 ms budget");
         assertThat(result.count("retraining triggered")).isEqualTo(1);
     }
 

@@ -23,6 +23,14 @@ public interface ObserverContext {
      */
     DriftStrategy newStrategy();
 
+    /**
+     * The type name of the strategy the manifest entry configures (its {@code strategy.type}), for
+     * log lines; empty if it configures none. The default suits contexts made in plugin tests.
+     */
+    default String strategyType() {
+        return "";
+    }
+
     /** A logger named after this instance ({@code observer.<name>}). */
     Logger logger();
 }

@@ -49,6 +49,11 @@ final class HostObserverContext implements ObserverContext {
     }
 
     @Override
+    public String strategyType() {
+        return spec.strategy().map(StrategySpec::type).orElse("");
+    }
+
+    @Override
     public Logger logger() {
         return logger;
     }

@@ -28,7 +28,7 @@ class FixedThresholdStrategyTest {
         FixedThresholdStrategy strategy = strategy(Map.of("threshold", 0.1));
         assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.09, T)).level()).isEqualTo(Verdict.Level.STABLE);
         assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.1, T)))
-                .isEqualTo(new Verdict(Verdict.Level.DRIFT, 0.1, "accuracy drift 0.1 >= threshold 0.1"));
+                .isEqualTo(new Verdict(Verdict.Level.DRIFT, 1.0, "accuracy drift 0.1 >= threshold 0.1"));
         assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.5, T)).level()).isEqualTo(Verdict.Level.DRIFT);
     }
 
@@ -48,7 +48,31 @@ class FixedThresholdStrategyTest {
     }
 
     @Test
+    void belowFiresOnLowValuesAndWarningComesFirst() {
+        FixedThresholdStrategy strategy = strategy(Map.of("threshold", 0.02, "direction", "below", "warning", 0.04));
+        assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.05, T)).level()).isEqualTo(Verdict.Level.STABLE);
+        assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.04, T)).level()).isEqualTo(Verdict.Level.WARNING);
+        assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.03, T)).level()).isEqualTo(Verdict.Level.WARNING);
+        Verdict drift = strategy.evaluate(new AccuracyDrift(MODEL, 0.01, T));
+        assertThat(drift.level()).isEqualTo(Verdict.Level.DRIFT);
+        assertThat(drift.score()).isEqualTo(2.0);
+        assertThat(drift.reason()).isEqualTo("accuracy drift 0.01 <= threshold 0.02");
+    }
+
+    @Test
+    void aboveWithAWarningLevel() {
+        FixedThresholdStrategy strategy = strategy(Map.of("threshold", 0.1, "warning", 0.07));
+        assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.06, T)).level()).isEqualTo(Verdict.Level.STABLE);
+        assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.08, T)).level()).isEqualTo(Verdict.Level.WARNING);
+        assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.1, T)).level()).isEqualTo(Verdict.Level.DRIFT);
+    }
+
+    @Test
     void badThresholdsAreRejectedNamingTheKey() {
+        assertThatThrownBy(() -> strategy(Map.of("direction", "sideways")))
+                .hasMessage("settings: key 'direction': 'sideways' is not one of: above, below");
+        assertThatThrownBy(() -> strategy(Map.of("threshold", 0.1, "warning", 0.2)))
+                .hasMessage("settings: key 'warning': must be below the threshold 0.1 (direction above), got 0.2");
         assertThatThrownBy(() -> strategy(Map.of("threshold", "high")))
                 .hasMessage("settings: key 'threshold': expected a number, got 'high'");
         assertThatThrownBy(() -> strategy(Map.of("threshold", -1)))

@@ -44,8 +44,8 @@ class PValueStrategyTest {
 
     @Test
     void reasonAndScoreDescribeTheDecision() {
-        Verdict verdict = strategy(Map.of("alpha", 0.01)).evaluate(new ConceptDrift(MODEL, 0.003, T));
-        assertThat(verdict).isEqualTo(new Verdict(Verdict.Level.DRIFT, 0.003, "concept drift p-value 0.003 <= alpha 0.01"));
+        Verdict verdict = strategy(Map.of("alpha", 0.01)).evaluate(new ConceptDrift(MODEL, 0.002, T));
+        assertThat(verdict).isEqualTo(new Verdict(Verdict.Level.DRIFT, 5.0, "concept drift p-value 0.002 <= alpha 0.01"));
     }
 
     @Test
@@ -53,6 +53,35 @@ class PValueStrategyTest {
         PValueStrategy strategy = strategy(Map.of());
         assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 99, T)).level()).isEqualTo(Verdict.Level.STABLE);
         assertThat(strategy.evaluate(new InferenceLatency(MODEL, 0, T)).level()).isEqualTo(Verdict.Level.STABLE);
+    }
+
+    @Test
+    void consecutiveNeedsARunOfLowPValuesAndAHighOneBreaksIt() {
+        PValueStrategy strategy = strategy(Map.of("alpha", 0.05, "consecutive", 3));
+        assertThat(level(strategy, 0.01)).isEqualTo(Verdict.Level.WARNING);
+        assertThat(level(strategy, 0.02)).isEqualTo(Verdict.Level.WARNING);
+        assertThat(level(strategy, 0.5)).isEqualTo(Verdict.Level.STABLE);
+        assertThat(level(strategy, 0.01)).isEqualTo(Verdict.Level.WARNING);
+        assertThat(strategy.evaluate(new AccuracyDrift(MODEL, 0.9, T)).level()).isEqualTo(Verdict.Level.STABLE);
+        assertThat(level(strategy, 0.01)).isEqualTo(Verdict.Level.WARNING);
+        assertThat(level(strategy, 0.01)).isEqualTo(Verdict.Level.DRIFT);
+        strategy.reset();
+        assertThat(level(strategy, 0.01)).isEqualTo(Verdict.Level.WARNING);
+    }
+
+    @Test
+    void bonferroniDividesAlphaByM() {
+        PValueStrategy strategy = strategy(Map.of("alpha", 0.05, "correction", "bonferroni", "m", 10));
+        assertThat(level(strategy, 0.006)).isEqualTo(Verdict.Level.STABLE);
+        Verdict verdict = strategy.evaluate(new ConceptDrift(MODEL, 0.005, T));
+        assertThat(verdict.level()).isEqualTo(Verdict.Level.DRIFT);
+        assertThat(verdict.reason()).isEqualTo("concept drift p-value 0.005 <= alpha/m 0.005");
+        assertThatThrownBy(() -> strategy(Map.of("correction", "bonferroni")))
+                .hasMessage("settings: key 'm': correction: bonferroni needs m, the number of tests (>= 1)");
+        assertThatThrownBy(() -> strategy(Map.of("correction", "holm")))
+                .hasMessage("settings: key 'correction': 'holm' is not one of: none, bonferroni");
+        assertThatThrownBy(() -> strategy(Map.of("consecutive", 0)))
+                .hasMessage("settings: key 'consecutive': must be >= 1, got 0");
     }
 
     @ParameterizedTest

@@ -16,10 +16,12 @@ import org.slf4j.Logger;
 
 /**
  * Asks the configured drift strategy about every event, with one strategy instance per model
- * version. On a DRIFT verdict it logs
- * {@code retraining triggered model=<name> version=<version> reason=<text>}, resets that
- * strategy, and does not trigger again for the same model version within {@code cooldown}
- * (default 10m), counted in event time so that a replayed stream behaves as it did live.
+ * version, created when the version is first seen. On a DRIFT verdict it logs
+ * {@code retraining triggered model=<name> version=<version> strategy=<type> at=<event time> reason=<text>},
+ * resets that strategy, and does not trigger again for the same model version within
+ * {@code cooldown} (default 10m), counted in event time so that a replayed stream behaves as it
+ * did live. A WARNING verdict logs {@code drift warning ...} in the same shape, once per warning
+ * episode (until a STABLE or DRIFT verdict ends it).
  *
  * <p>Thread-safe: events for one model version are evaluated one at a time.
  */
@@ -33,12 +35,14 @@ public final class RetrainingTriggerObserver implements Observer {
     private volatile ObserverContext ctx;
     private volatile Duration cooldown = DEFAULT_COOLDOWN;
     private volatile Logger log;
+    private volatile String strategyType = "";
 
     @Override
     public void start(ObserverContext ctx) {
         Duration value = ctx.settings().getDuration("cooldown", DEFAULT_COOLDOWN);
         ctx.newStrategy(); // fails now, with the manifest line, if no strategy is configured
         this.cooldown = value;
+        this.strategyType = ctx.strategyType().isEmpty() ? "unknown" : ctx.strategyType();
         this.log = ctx.logger();
         this.ctx = ctx;
     }
@@ -53,10 +57,11 @@ public final class RetrainingTriggerObserver implements Observer {
         models.clear();
     }
 
-    /** One model version's strategy and last trigger time; guarded by its own monitor. */
+    /** One model version's strategy, last trigger time and warning episode; guarded by its own monitor. */
     private final class ModelState {
         private final DriftStrategy strategy;
         private Instant lastTrigger;
+        private boolean warning;
 
         ModelState(DriftStrategy strategy) {
             this.strategy = strategy;
@@ -64,18 +69,32 @@ public final class RetrainingTriggerObserver implements Observer {
 
         synchronized void evaluate(ModelMetricEvent event) {
             Verdict verdict = strategy.evaluate(event);
-            if (verdict.level() != Verdict.Level.DRIFT) {
-                return;
+            switch (verdict.level()) {
+                case STABLE -> warning = false;
+                case WARNING -> {
+                    if (!warning) {
+                        warning = true;
+                        log.info("drift warning " + line(event, verdict));
+                    }
+                }
+                case DRIFT -> {
+                    warning = false;
+                    Instant at = event.timestamp();
+                    if (lastTrigger != null && at.isBefore(lastTrigger.plus(cooldown))) {
+                        log.debug("drift for {} within cooldown since {}: {}", event.model(), lastTrigger,
+                                verdict.reason());
+                        return;
+                    }
+                    lastTrigger = at;
+                    strategy.reset();
+                    log.info("retraining triggered " + line(event, verdict));
+                }
             }
-            Instant at = event.timestamp();
-            if (lastTrigger != null && at.isBefore(lastTrigger.plus(cooldown))) {
-                log.debug("drift for {} within cooldown since {}: {}", event.model(), lastTrigger, verdict.reason());
-                return;
-            }
-            lastTrigger = at;
-            strategy.reset();
-            log.info("retraining triggered model={} version={} reason={}",
-                    event.model().name(), event.model().version(), verdict.reason());
+        }
+
+        private String line(ModelMetricEvent event, Verdict verdict) {
+            return "model=" + event.model().name() + " version=" + event.model().version() + " strategy="
+                    + strategyType + " at=" + event.timestamp() + " reason=" + verdict.reason();
         }
     }
 }

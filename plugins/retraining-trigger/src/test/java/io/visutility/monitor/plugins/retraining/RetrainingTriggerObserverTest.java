@@ -28,14 +28,17 @@ class RetrainingTriggerObserverTest {
     private static final ModelVersion SCORER = new ModelVersion("fraud_scorer", "v2.0.1");
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
-    /** DRIFT when p <= 0.05; counts instances and resets, like a real stateful strategy would. */
+    /** DRIFT when p <= 0.05, WARNING when p <= 0.1; counts resets, like a real stateful strategy would. */
     private static final class CountingStrategy implements DriftStrategy {
         int resets;
 
         @Override
         public Verdict evaluate(ModelMetricEvent event) {
             double p = ((ConceptDrift) event).pValue();
-            return p <= 0.05 ? Verdict.drift(p, "p=" + p) : Verdict.stable(p);
+            if (p <= 0.05) {
+                return Verdict.drift(p, "p=" + p);
+            }
+            return p <= 0.1 ? new Verdict(Verdict.Level.WARNING, p, "p=" + p) : Verdict.stable(p);
         }
 
         @Override
@@ -77,6 +80,11 @@ class RetrainingTriggerObserverTest {
         }
 
         @Override
+        public String strategyType() {
+            return "counting";
+        }
+
+        @Override
         public Logger logger() {
             return new RecordingLogger(lines);
         }
@@ -101,13 +109,30 @@ class RetrainingTriggerObserverTest {
         trigger.onEvent(concept(DETECTOR, 0.01, 11));  // 10 minutes after: trigger again
 
         assertThat(ctx.lines).containsExactly(
-                "retraining triggered model=object_detector version=v1.2.3 reason=p=0.01",
-                "retraining triggered model=fraud_scorer version=v2.0.1 reason=p=0.02",
-                "retraining triggered model=object_detector version=v1.2.3 reason=p=0.01");
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:01:00Z reason=p=0.01",
+                "retraining triggered model=fraud_scorer version=v2.0.1 strategy=counting at=2026-11-26T10:06:00Z reason=p=0.02",
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:11:00Z reason=p=0.01");
         // one validation instance at start, then one per model version; reset after each trigger
         assertThat(ctx.strategies).hasSize(3);
         assertThat(ctx.strategies.get(1).resets).isEqualTo(2);
         assertThat(ctx.strategies.get(2).resets).isEqualTo(1);
+    }
+
+    @Test
+    void aWarningIsLoggedOncePerEpisode() throws Exception {
+        TestContext ctx = new TestContext(Map.of(), true);
+        RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();
+        trigger.start(ctx);
+
+        trigger.onEvent(concept(DETECTOR, 0.08, 0));
+        trigger.onEvent(concept(DETECTOR, 0.07, 1));
+        trigger.onEvent(concept(DETECTOR, 0.09, 2));
+        trigger.onEvent(concept(DETECTOR, 0.5, 3));
+        trigger.onEvent(concept(DETECTOR, 0.06, 4));
+
+        assertThat(ctx.lines).containsExactly(
+                "drift warning model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=p=0.08",
+                "drift warning model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:04:00Z reason=p=0.06");
     }
 
     @Test
