@@ -6,8 +6,9 @@ import io.visutility.monitor.api.Verdict;
 import org.pf4j.Extension;
 
 /**
- * Tabular CUSUM. The mean {@code mu0} and the sample standard deviation {@code sigma0} are frozen
- * from the first {@code min_instances} values (the warm-up); from the next value on,
+ * Tabular CUSUM (River's {@code drift.CUSUM} semantics). The mean {@code mu0} and the sample
+ * standard deviation {@code sigma0} are frozen from the first {@code min_instances} values (the
+ * warm-up); from the last warm-up value on,
  * {@code S+ = max(0, S+ + (x - mu0) - k*sigma0)} and {@code S- = max(0, S- - (x - mu0) - k*sigma0)};
  * DRIFT when S+ (mode up or both) or S- (mode down or both) exceeds {@code h*sigma0}. WARNING when
  * it exceeds {@code warning_threshold*sigma0}. Score: the larger sum divided by {@code h*sigma0}.
@@ -52,13 +53,13 @@ public final class CusumDetector extends ScalarDetector {
         n++;
         if (n <= minInstances) {
             double before = warmMean;
-            warmMean += (x - before) / n;
+            warmMean += (1.0 / n) * (x - before);
             warmM2 += (x - before) * (x - warmMean);
-            if (n == minInstances) {
-                mu0 = warmMean;
-                sigma0 = Math.max(Math.sqrt(warmM2 / (n - 1)), SIGMA_FLOOR * Math.max(1, Math.abs(mu0)));
+            if (n < minInstances) {
+                return Verdict.stable(0);
             }
-            return Verdict.stable(0);
+            mu0 = warmMean;
+            sigma0 = Math.max(Math.sqrt(warmM2 / (n - 1)), SIGMA_FLOOR * Math.max(1, Math.abs(mu0)));
         }
         sumUp = Math.max(0, sumUp + (x - mu0) - slack * sigma0);
         sumDown = Math.max(0, sumDown - (x - mu0) - slack * sigma0);

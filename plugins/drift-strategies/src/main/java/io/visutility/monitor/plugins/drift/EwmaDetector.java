@@ -6,7 +6,7 @@ import io.visutility.monitor.api.Verdict;
 import org.pf4j.Extension;
 
 /**
- * EWMA control chart. {@code z} starts at the first value and follows
+ * EWMA control chart (River's {@code drift.EWMA} semantics). {@code z} starts at the first value and follows
  * {@code z = alpha*x + (1-alpha)*z}; the centre line is the running mean of all values; sigma comes
  * from exponentially weighted moments of x (weight {@code alpha}, started at the first value:
  * {@code sigma^2 = E_w[x^2] - E_w[x]^2}); DRIFT when at least {@code min_instances} values were seen
@@ -30,7 +30,6 @@ public final class EwmaDetector extends ScalarDetector {
     private double mean;
     private double ewMean;
     private double ewSquare;
-    private double decayPower; // (1-alpha)^(2n)
 
     @Override
     void configureDetector(Settings settings) {
@@ -50,13 +49,12 @@ public final class EwmaDetector extends ScalarDetector {
             ewSquare = x * x;
         } else {
             z = alpha * x + (1 - alpha) * z;
-            mean += (x - mean) / n;
+            mean += (1.0 / n) * (x - mean);
             ewMean = alpha * x + (1 - alpha) * ewMean;
             ewSquare = alpha * x * x + (1 - alpha) * ewSquare;
         }
-        decayPower *= (1 - alpha) * (1 - alpha);
         double sigma = Math.sqrt(Math.max(0, ewSquare - ewMean * ewMean));
-        double bound = limit * sigma * Math.sqrt(alpha / (2 - alpha) * (1 - decayPower));
+        double bound = limit * sigma * Math.sqrt(alpha / (2 - alpha) * (1 - Math.pow(1 - alpha, 2.0 * n)));
         double deviation = z - mean;
         double score = bound > 0 ? Math.abs(deviation) / bound : 0;
         boolean out = bound > 0 && ((mode.up() && deviation > bound) || (mode.down() && -deviation > bound));
@@ -75,6 +73,5 @@ public final class EwmaDetector extends ScalarDetector {
         mean = 0;
         ewMean = 0;
         ewSquare = 0;
-        decayPower = 1;
     }
 }

@@ -56,7 +56,7 @@ public final class PageHinkleyDetector extends ScalarDetector {
     @Override
     Verdict update(double x) {
         n++;
-        mean += (x - mean) / n;
+        mean += (1.0 / n) * (x - mean); // River's arithmetic, so detection indices match to the value
         sumUp = alpha * sumUp + (x - mean - delta);
         sumDown = alpha * sumDown + (x - mean + delta);
         minUp = Math.min(minUp, sumUp);

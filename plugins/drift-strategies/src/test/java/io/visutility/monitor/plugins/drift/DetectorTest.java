@@ -117,10 +117,11 @@ class DetectorTest {
 
     @Test
     void cusumFiresWhereTheArithmeticSays() {
-        // Warm-up: 0,1,0,1,... (30 values): mu0 = 0.5, sigma0 = sqrt(30*0.25/29) = 0.50855.
-        // Then 3.0 each: S+ grows by (3 - 0.5) - 0.5*0.50855 = 2.24572 per value; h*sigma0 = 2.54274,
-        // so S+ = 2.2457 at index 30 (below) and 4.4914 at index 31 (above): DRIFT at 31, then a
-        // fresh warm-up of 30 values of 3.0 (constant: floored sigma), and no drift after it.
+        // Warm-up: 0,1,0,1,... (30 values): mu0 = 0.5, sigma0 = sqrt(30*0.25/29) = 0.50855; as in
+        // River the last warm-up value already counts: S+ = 0.5 - 0.25427 = 0.24573 at index 29.
+        // Then 3.0 each adds (3 - 0.5) - 0.25427 = 2.24573; h*sigma0 = 2.54274, so S+ = 2.4915 at
+        // index 30 (below) and 4.7372 at index 31 (above): DRIFT at 31, then a fresh warm-up of 30
+        // values of 3.0 (constant: floored sigma), and no drift after it.
         double[] stream = Streams.squareThenStep(30, 100, 3.0);
         assertThat(detections(configured(CusumDetector::new, Map.of()), stream)).containsExactly(31);
     }
@@ -135,10 +136,14 @@ class DetectorTest {
 
     @Test
     void cusumWarnsBeforeItFires() {
-        DriftStrategy cusum = configured(CusumDetector::new, Map.of("warning_threshold", 3));
-        double[] stream = Streams.squareThenStep(30, 3, 2.0);
-        // S+ grows by 1.24572 per value: 1.25 (stable), 2.49 sigma 4.90 (> 3: warning), 3.74 -> 7.35 sigma (> 5: drift)
-        assertThat(Streams.indices(cusum, stream, Verdict.Level.WARNING)).containsExactly(31);
+        // sigma0 = 0.508548, k*sigma0 = 0.254274. The last warm-up value (index 29, a 1) starts S+ at
+        // 0.245726; each 1.2 then adds 0.445726: S+/sigma0 = 1.36, 2.24, 3.11, 3.99, 4.87, 5.74 at
+        // indices 30..35, so WARNING (> 3) at 32, 33, 34 and DRIFT (> 5) at 35.
+        double[] stream = Streams.squareThenStep(30, 10, 1.2);
+        assertThat(Streams.indices(configured(CusumDetector::new, Map.of("warning_threshold", 3)), stream,
+                Verdict.Level.WARNING)).containsExactly(32, 33, 34);
+        assertThat(detections(configured(CusumDetector::new, Map.of("warning_threshold", 3)), stream))
+                .containsExactly(35);
     }
 
     @Test
