@@ -72,7 +72,7 @@ public final class Monitor implements AutoCloseable {
             EventBus bus = new EventBus();
             ObserverSet observers = ObserverSet.start(manifest, catalog, bus);
             return new Monitor(manifest, plugins, bus, observers);
-        } catch (ManifestException | RuntimeException e) {
+        } catch (ManifestException | RuntimeException | Error e) {
             plugins.close();
             throw e;
         }
@@ -174,6 +174,14 @@ public final class Monitor implements AutoCloseable {
             }
         }
         for (Path jar : toLoad) {
+            // A plugin still running from a file that is gone (its last good copy, after a failed
+            // upgrade under a new file name) is replaced by a new jar with its id.
+            Optional<PluginInfo> orphan = PluginHost.pluginIdOf(jar).flatMap(id -> plugins.catalog().plugins()
+                    .stream().filter(p -> p.id().equals(id) && !Files.exists(dir.resolve(p.jar()))).findFirst());
+            if (orphan.isPresent()) {
+                replace(orphan.get(), jar);
+                continue;
+            }
             plugins.load(jar).ifPresent(info -> LOG.info("reload: plugin {} {} added ({})", info.id(), info.version(),
                     info.jar()));
         }
@@ -188,7 +196,11 @@ public final class Monitor implements AutoCloseable {
         AtomicReference<Optional<PluginInfo>> loaded = new AtomicReference<>(Optional.empty());
         Map<String, Integer> held = observers.replacePlugins(Set.of(old.id()), () -> {
             Path lastGood = plugins.unload(old.id(), true).orElseThrow();
-            loaded.set(plugins.load(jar));
+            try {
+                loaded.set(plugins.load(jar));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("reload: loading {} failed", jar.getFileName(), e);
+            }
             if (loaded.get().isPresent()) {
                 plugins.discardShadow(lastGood);
             } else {

@@ -135,6 +135,16 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     public void run() {
+        try {
+            deliverUntilClosed();
+        } finally {
+            terminated = true;
+            // Producers that offered before seeing `terminated` rely on this last look.
+            dropLate();
+        }
+    }
+
+    private void deliverUntilClosed() {
         int idle = 0;
         while (true) {
             if (holdRequested && !closing) {
@@ -150,9 +160,6 @@ final class AsyncLane extends Lane implements Runnable {
                 idle = idle(idle);
             }
         }
-        terminated = true;
-        // Producers that offered before seeing `terminated` rely on this last look.
-        dropLate();
     }
 
     private int deliverBatch() {

@@ -73,17 +73,28 @@ public final class EventBus {
     public void emit(ModelMetricEvent event) {
         Objects.requireNonNull(event, "event");
         Registry current = registry;
-        Lane[] lanes = current.lanes();
-        Observer[] direct = current.direct();
-        EventFilter[] filters = current.filters();
         if (current.generation() < 0) {
-            offerAll(event, lanes, direct, filters, null);
+            offerAll(event, current.lanes(), current.direct(), current.filters(), null);
             return;
         }
         ProducerCounts.Cells cells = counts.cells();
-        cells.increment(current.generation());
+        while (true) {
+            // Announce the emit with a full fence, then look again: a hold that republished in
+            // between either sees this announcement or is seen here (and this emit starts over).
+            cells.announce(current.generation());
+            Registry now = registry;
+            if (now == current) {
+                break;
+            }
+            cells.withdraw(current.generation());
+            current = now;
+            if (current.generation() < 0) {
+                offerAll(event, current.lanes(), current.direct(), current.filters(), null);
+                return;
+            }
+        }
         try {
-            offerAll(event, lanes, direct, filters, cells);
+            offerAll(event, current.lanes(), current.direct(), current.filters(), cells);
         } finally {
             cells.increment(current.generation() + 1); // this emit no longer uses the generation
         }
@@ -99,10 +110,9 @@ public final class EventBus {
                 // The sync fast path, inline so the call target is one load away from the array.
                 try {
                     observer.onEvent(event);
-                } catch (VirtualMachineError fatal) {
-                    throw fatal;
                 } catch (Throwable failure) {
-                    // A plugin's exception or linkage error stays with that plugin.
+                    Lane.rethrowIfFatal(failure);
+                    // A plugin's exception, linkage error or stack overflow stays with that plugin.
                     ((SyncLane) lanes[i]).failedFast(failure);
                 }
             } else {
@@ -180,12 +190,14 @@ public final class EventBus {
      * @return false if that did not happen within {@code timeout}
      */
     boolean awaitEmitsBefore(int generation, SyncLane lane, Duration timeout) {
+        Objects.requireNonNull(lane, "lane");
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int slot : lane.generations()) {
             if (slot == generation) {
                 continue;
             }
-            while (counts.sum(slot) != counts.sum(slot + 1)) {
+            // Ended before started: equal sums then mean no emit of that generation is running.
+            while (counts.sum(slot + 1) != counts.sum(slot)) {
                 if (System.nanoTime() - deadline > 0) {
                     return false;
                 }

@@ -92,6 +92,13 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
         return resumeWith(next);
     }
 
+    /** Rethrows what no plugin can cause alone (out of memory, internal JVM errors); a stack overflow is the plugin's. */
+    static void rethrowIfFatal(Throwable failure) {
+        if (failure instanceof VirtualMachineError fatal && !(failure instanceof StackOverflowError)) {
+            throw fatal;
+        }
+    }
+
     /** What {@link #call} returns when {@code onEvent} returned normally. */
     static final long DELIVERED = -1;
 
@@ -105,10 +112,9 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
             observer.onEvent(event);
             failures.succeeded();
             return DELIVERED;
-        } catch (VirtualMachineError fatal) {
-            throw fatal;
         } catch (Throwable failure) {
-            // A plugin's exception or linkage error stays with that plugin.
+            rethrowIfFatal(failure);
+            // A plugin's exception, linkage error or stack overflow stays with that plugin.
             return failures.failed(failure, System.nanoTime());
         }
     }

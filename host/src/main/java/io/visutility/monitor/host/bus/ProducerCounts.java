@@ -78,6 +78,21 @@ final class ProducerCounts {
             this.ownerId = ownerId;
         }
 
+        /** Increments with a volatile store: a full fence, so a later read cannot pass it. */
+        void announce(int slot) {
+            long[] current = counts;
+            if (slot >= current.length) {
+                current = grow(slot);
+            }
+            CELL.setVolatile(current, slot, current[slot] + 1);
+        }
+
+        /** Takes back an {@link #announce}. */
+        void withdraw(int slot) {
+            long[] current = counts;
+            CELL.setRelease(current, slot, current[slot] - 1);
+        }
+
         void increment(int slot) {
             long[] current = counts;
             if (slot >= current.length) {

@@ -98,7 +98,7 @@ final class SyncLane extends Lane {
         } else if (call(event) == DELIVERED) {
             boolean recovered;
             synchronized (this) {
-                recovered = !quiet && !closing && !failures.troubled();
+                recovered = !quiet && !closing && !holding && !failures.troubled();
                 quiet |= recovered;
             }
             if (recovered) {
@@ -161,14 +161,17 @@ final class SyncLane extends Lane {
         synchronized (this) {
             observer = next;
             buffered = held.size();
-            for (ModelMetricEvent event; (event = held.poll()) != null; ) {
-                if (call(event) != DELIVERED) {
-                    failed.increment();
+            try {
+                for (ModelMetricEvent event; (event = held.poll()) != null; ) {
+                    if (call(event) != DELIVERED) {
+                        failed.increment();
+                    }
                 }
+            } finally {
+                holding = false;
+                quiet = !closing;
+                notifyAll(); // producers blocked on a full hold buffer
             }
-            holding = false;
-            quiet = !closing;
-            notifyAll(); // producers blocked on a full hold buffer
         }
         bus().refresh();
         return buffered;
@@ -184,6 +187,9 @@ final class SyncLane extends Lane {
             holding = false;
             notifyAll();
         }
+        // The lane is out of every current registry: wait for direct calls still running, so that
+        // the observer's stop() never overlaps its onEvent.
+        bus().awaitEmitsBefore(-1, this, policy.shutdownTimeout());
     }
 
     @Override

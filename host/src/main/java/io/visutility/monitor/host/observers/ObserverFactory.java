@@ -78,7 +78,7 @@ final class ObserverFactory {
         Observer observer;
         try {
             observer = new PluginObserver(observerClass.newInstance(), observerClass.classLoader());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             throw new EntryException(spec.at().problem(owner, e.getMessage()));
         }
         callPlugin(spec, () -> observer.start(context), "type " + spec.type());

@@ -95,6 +95,7 @@ public final class PluginHost implements AutoCloseable {
      */
     public synchronized Optional<PluginInfo> load(Path jar) {
         String jarName = jar.getFileName().toString();
+        problems.remove(jarName);
         Path shadow = shadowDir.resolve((++shadowCount) + "-" + jarName);
         try {
             checkDescriptor(jar);
@@ -112,7 +113,6 @@ public final class PluginHost implements AutoCloseable {
      * replacement failed.
      */
     public synchronized Optional<PluginInfo> loadShadow(Path shadow, String jarName) {
-        problems.remove(jarName);
         PluginWrapper plugin;
         try {
             plugin = loadAndStart(shadow);

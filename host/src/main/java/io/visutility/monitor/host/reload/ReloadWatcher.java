@@ -136,7 +136,7 @@ public final class ReloadWatcher implements AutoCloseable {
         } catch (IOException e) {
             LOG.error("reload: cannot read {}: {}; will look again", pluginsDir, e.toString());
             settled = false;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.error("reload failed; the host keeps running", e);
         }
         return settled;
