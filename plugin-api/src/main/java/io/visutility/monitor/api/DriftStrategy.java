@@ -1,5 +1,6 @@
 package io.visutility.monitor.api;
 
+import java.util.Map;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -34,5 +35,23 @@ public interface DriftStrategy extends ExtensionPoint {
 
     /** Forgets accumulated state, as after a retraining. */
     default void reset() {
+    }
+
+    /**
+     * The accumulated state, so that an observer can save it across a restart: a map of numbers
+     * (non-finite ones as the strings {@code "Infinity"}, {@code "-Infinity"}, {@code "NaN"}),
+     * strings, booleans and lists of them. Empty (the default) for a strategy that keeps none.
+     */
+    default Map<String, Object> saveState() {
+        return Map.of();
+    }
+
+    /**
+     * Takes back what {@link #saveState()} returned, on a configured instance. A number may come
+     * back as any {@link Number} type or as a string.
+     *
+     * @throws IllegalArgumentException if the state does not fit this strategy
+     */
+    default void restoreState(Map<String, Object> state) {
     }
 }

@@ -78,13 +78,13 @@ final class ProducerCounts {
             this.ownerId = ownerId;
         }
 
-        /** Increments with a volatile store: a full fence, so a later read cannot pass it. */
+        /** Increments with a volatile read-modify-write: a full fence, so a later read cannot pass it. */
         void announce(int slot) {
             long[] current = counts;
             if (slot >= current.length) {
                 current = grow(slot);
             }
-            CELL.setVolatile(current, slot, current[slot] + 1);
+            CELL.getAndAdd(current, slot, 1L);
         }
 
         /** Takes back an {@link #announce}. */

@@ -4,6 +4,8 @@ import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.api.Verdict;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A strategy from a plugin, called with that plugin's context class loader (which may differ from
@@ -40,6 +42,18 @@ final class PluginStrategy implements DriftStrategy {
     @Override
     public void reset() {
         call(delegate::reset);
+    }
+
+    @Override
+    public Map<String, Object> saveState() {
+        AtomicReference<Map<String, Object>> state = new AtomicReference<>(Map.of());
+        call(() -> state.set(delegate.saveState()));
+        return state.get();
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        call(() -> delegate.restoreState(state));
     }
 
     private void call(Runnable call) {

@@ -5,6 +5,7 @@ import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.api.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -184,6 +185,46 @@ public final class AdwinDetector extends ScalarDetector {
     /** How many histogram rows the window uses now (logarithmic in its length). */
     int rowCount() {
         return rows.size();
+    }
+
+    @Override
+    public Map<String, Object> saveState() {
+        Map<String, Object> state = State.builder();
+        state.put("tick", tick);
+        state.put("width", State.number(width));
+        state.put("total", State.number(total));
+        state.put("variance", State.number(variance));
+        List<Object> saved = new ArrayList<>();
+        for (Row row : rows) {
+            saved.add(List.of(State.numbers(row.totals, row.count), State.numbers(row.variances, row.count)));
+        }
+        state.put("rows", saved);
+        return state;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> saved) {
+        State state = State.of(saved);
+        List<Row> restored = new ArrayList<>();
+        for (Object item : state.getList("rows")) {
+            if (!(item instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof List<?> totals)
+                    || !(pair.get(1) instanceof List<?> variances) || totals.size() != variances.size()
+                    || totals.size() > maxBuckets) {
+                throw new IllegalArgumentException("state key 'rows' must hold [totals, variances] pairs of at most "
+                        + maxBuckets + " buckets");
+            }
+            Row row = new Row(maxBuckets + 1);
+            for (int k = 0; k < totals.size(); k++) {
+                row.add(State.toDouble("rows", totals.get(k)), State.toDouble("rows", variances.get(k)));
+            }
+            restored.add(row);
+        }
+        tick = state.getLong("tick");
+        width = state.getDouble("width");
+        total = state.getDouble("total");
+        variance = state.getDouble("variance");
+        rows.clear();
+        rows.addAll(restored);
     }
 
     @Override

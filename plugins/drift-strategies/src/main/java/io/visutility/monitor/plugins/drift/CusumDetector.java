@@ -3,6 +3,7 @@ package io.visutility.monitor.plugins.drift;
 import io.visutility.monitor.api.ExtensionType;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.api.Verdict;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -78,6 +79,31 @@ public final class CusumDetector extends ScalarDetector {
                     + " sigma > warning_threshold " + warning + " sigma");
         }
         return Verdict.stable(score);
+    }
+
+    @Override
+    public Map<String, Object> saveState() {
+        Map<String, Object> state = State.builder();
+        state.put("n", n);
+        state.put("warm_mean", State.number(warmMean));
+        state.put("warm_m2", State.number(warmM2));
+        state.put("mu0", State.number(mu0));
+        state.put("sigma0", State.number(sigma0));
+        state.put("sum_up", State.number(sumUp));
+        state.put("sum_down", State.number(sumDown));
+        return state;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> saved) {
+        State state = State.of(saved);
+        n = state.getLong("n");
+        warmMean = state.getDouble("warm_mean");
+        warmM2 = state.getDouble("warm_m2");
+        mu0 = state.getDouble("mu0");
+        sigma0 = state.getDouble("sigma0");
+        sumUp = state.getDouble("sum_up");
+        sumDown = state.getDouble("sum_down");
     }
 
     @Override

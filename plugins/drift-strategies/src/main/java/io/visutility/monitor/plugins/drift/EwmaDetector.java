@@ -3,6 +3,7 @@ package io.visutility.monitor.plugins.drift;
 import io.visutility.monitor.api.ExtensionType;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.api.Verdict;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -64,6 +65,27 @@ public final class EwmaDetector extends ScalarDetector {
                     + PageHinkleyDetector.round(bound) + " after " + n + " values");
         }
         return Verdict.stable(score);
+    }
+
+    @Override
+    public Map<String, Object> saveState() {
+        Map<String, Object> state = State.builder();
+        state.put("n", n);
+        state.put("z", State.number(z));
+        state.put("mean", State.number(mean));
+        state.put("ew_mean", State.number(ewMean));
+        state.put("ew_square", State.number(ewSquare));
+        return state;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> saved) {
+        State state = State.of(saved);
+        n = state.getLong("n");
+        z = state.getDouble("z");
+        mean = state.getDouble("mean");
+        ewMean = state.getDouble("ew_mean");
+        ewSquare = state.getDouble("ew_square");
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.api.Verdict;
 import java.util.Locale;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -79,6 +80,16 @@ public final class PValueStrategy implements DriftStrategy {
         }
         return new Verdict(Verdict.Level.WARNING, score, "concept drift p-value " + p + " <= " + cut + " ("
                 + run + " of " + consecutive + " in a row)");
+    }
+
+    @Override
+    public Map<String, Object> saveState() {
+        return Map.of("run", run);
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> saved) {
+        run = State.of(saved).getLong("run");
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.visutility.monitor.api.ExtensionType;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.api.Verdict;
 import java.util.Locale;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -77,6 +78,29 @@ public final class PageHinkleyDetector extends ScalarDetector {
                     + " > warning_threshold " + warning);
         }
         return Verdict.stable(score);
+    }
+
+    @Override
+    public Map<String, Object> saveState() {
+        Map<String, Object> state = State.builder();
+        state.put("n", n);
+        state.put("mean", State.number(mean));
+        state.put("sum_up", State.number(sumUp));
+        state.put("sum_down", State.number(sumDown));
+        state.put("min_up", State.number(minUp));
+        state.put("max_down", State.number(maxDown));
+        return state;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> saved) {
+        State state = State.of(saved);
+        n = state.getLong("n");
+        mean = state.getDouble("mean");
+        sumUp = state.getDouble("sum_up");
+        sumDown = state.getDouble("sum_down");
+        minUp = state.getDouble("min_up");
+        maxDown = state.getDouble("max_down");
     }
 
     @Override

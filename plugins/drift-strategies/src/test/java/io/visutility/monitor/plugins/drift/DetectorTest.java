@@ -85,6 +85,33 @@ class DetectorTest {
         assertThat(detections(used, stream)).isEqualTo(fresh).isNotEmpty();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("withAdwin")
+    void savedStateRestoredIntoAFreshInstanceContinuesExactly(String name, Supplier<DriftStrategy> factory) {
+        double[] stream = Streams.noisyStep(5, 700, 0.02, 700, 0.3, 0.05);
+        List<Integer> uninterrupted = detections(configured(factory, Map.of()), stream);
+        DriftStrategy first = configured(factory, Map.of());
+        double[] head = java.util.Arrays.copyOf(stream, 600);
+        double[] tail = java.util.Arrays.copyOfRange(stream, 600, stream.length);
+        List<Integer> before = detections(first, head);
+        // as JSON would bring it back: numbers may return as other Number types or strings
+        Map<String, Object> saved = new java.util.LinkedHashMap<>(first.saveState());
+        saved.replaceAll((key, value) -> value instanceof Long l ? Integer.valueOf(l.intValue()) : value);
+        DriftStrategy second = configured(factory, Map.of());
+        second.restoreState(saved);
+        List<Integer> after = detections(second, tail).stream().map(i -> i + 600).toList();
+        List<Integer> resumed = new java.util.ArrayList<>(before);
+        resumed.addAll(after);
+        assertThat(resumed).isEqualTo(uninterrupted).isNotEmpty();
+        assertThatThrownBy(() -> configured(factory, Map.of()).restoreState(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is missing");
+    }
+
+    static Stream<Arguments> withAdwin() {
+        return Stream.concat(detectors(),
+                Stream.of(Arguments.of("adwin", (Supplier<DriftStrategy>) AdwinDetector::new)));
+    }
+
     @Test
     void theInputSettingChoosesTheField() {
         DriftStrategy latency = configured(CusumDetector::new, Map.of("input", "inference_latency", "min_instances", 5));

@@ -7,8 +7,15 @@ import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Verdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.pf4j.Extension;
@@ -23,6 +30,11 @@ import org.slf4j.Logger;
  * did live. A WARNING verdict logs {@code drift warning ...} in the same shape, once per warning
  * episode (until a STABLE or DRIFT verdict ends it).
  *
+ * <p>With {@code state_dir}, each model version's strategy state and last trigger time survive a
+ * restart: saved on {@link #stop()} to {@code <state_dir>/<observer name>.json} (versioned JSON),
+ * restored on {@link #start}. A state file that is corrupt, of another format or written for
+ * another strategy type is reported and ignored, never fatal.
+ *
  * <p>Thread-safe: events for one model version are evaluated one at a time.
  */
 @Extension
@@ -36,15 +48,45 @@ public final class RetrainingTriggerObserver implements Observer {
     private volatile Duration cooldown = DEFAULT_COOLDOWN;
     private volatile Logger log;
     private volatile String strategyType = "";
+    private volatile Path stateFile;
 
     @Override
     public void start(ObserverContext ctx) {
         Duration value = ctx.settings().getDuration("cooldown", DEFAULT_COOLDOWN);
+        String dir = ctx.settings().getString("state_dir", null);
         ctx.newStrategy(); // fails now, with the manifest line, if no strategy is configured
         this.cooldown = value;
         this.strategyType = ctx.strategyType().isEmpty() ? "unknown" : ctx.strategyType();
         this.log = ctx.logger();
         this.ctx = ctx;
+        this.stateFile = dir == null ? null : Path.of(dir).resolve(ctx.name() + ".json");
+        if (stateFile != null && Files.exists(stateFile)) {
+            restore();
+        }
+    }
+
+    private void restore() {
+        StateFile.Contents contents;
+        try {
+            contents = StateFile.read(stateFile, strategyType);
+        } catch (IOException | StateFile.Unusable e) {
+            log.warn("state file {} ignored: {}", stateFile, e.getMessage());
+            return;
+        }
+        int restored = 0;
+        for (StateFile.ModelEntry entry : contents.models()) {
+            try {
+                ModelState state = new ModelState(ctx.newStrategy());
+                state.strategy.restoreState(entry.state() == null ? Map.of() : entry.state());
+                state.lastTrigger = entry.lastTrigger() == null ? null : Instant.parse(entry.lastTrigger());
+                models.put(new ModelVersion(entry.model(), entry.version()), state);
+                restored++;
+            } catch (RuntimeException e) {
+                log.warn("state file {}: state of {}@{} ignored: {}", stateFile, entry.model(), entry.version(),
+                        e.getMessage());
+            }
+        }
+        log.info("restored the state of {} model versions from {}", restored, stateFile);
     }
 
     @Override
@@ -54,6 +96,17 @@ public final class RetrainingTriggerObserver implements Observer {
 
     @Override
     public void stop() {
+        if (stateFile != null) {
+            List<StateFile.ModelEntry> entries = new ArrayList<>();
+            models.forEach((model, state) -> entries.add(state.entry(model)));
+            entries.sort(Comparator.comparing(StateFile.ModelEntry::model).thenComparing(StateFile.ModelEntry::version));
+            try {
+                StateFile.write(stateFile, new StateFile.Contents(StateFile.FORMAT, ctx.name(), strategyType, entries));
+                log.info("saved the state of {} model versions to {}", entries.size(), stateFile);
+            } catch (IOException e) {
+                log.warn("cannot save the detector state to {}: {}", stateFile, e.toString());
+            }
+        }
         models.clear();
     }
 
@@ -90,6 +143,11 @@ public final class RetrainingTriggerObserver implements Observer {
                     log.info("retraining triggered " + line(event, verdict));
                 }
             }
+        }
+
+        synchronized StateFile.ModelEntry entry(ModelVersion model) {
+            return new StateFile.ModelEntry(model.name(), model.version(),
+                    lastTrigger == null ? null : lastTrigger.toString(), strategy.saveState());
         }
 
         private String line(ModelMetricEvent event, Verdict verdict) {

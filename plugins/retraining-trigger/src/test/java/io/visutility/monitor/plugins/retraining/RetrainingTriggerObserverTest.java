@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.AbstractLogger;
@@ -31,9 +34,25 @@ class RetrainingTriggerObserverTest {
     /** DRIFT when p <= 0.05, WARNING when p <= 0.1; counts resets, like a real stateful strategy would. */
     private static final class CountingStrategy implements DriftStrategy {
         int resets;
+        long evaluated;
+
+        @Override
+        public Map<String, Object> saveState() {
+            return Map.of("evaluated", evaluated);
+        }
+
+        @Override
+        public void restoreState(Map<String, Object> state) {
+            Object value = state.get("evaluated");
+            if (!(value instanceof Number n)) {
+                throw new IllegalArgumentException("state key 'evaluated' is missing");
+            }
+            evaluated = n.longValue();
+        }
 
         @Override
         public Verdict evaluate(ModelMetricEvent event) {
+            evaluated++;
             double p = ((ConceptDrift) event).pValue();
             if (p <= 0.05) {
                 return Verdict.drift(p, "p=" + p);
@@ -47,9 +66,10 @@ class RetrainingTriggerObserverTest {
         }
     }
 
-    /** A host context whose logger records formatted INFO lines. */
+    /** A host context whose logger records formatted INFO lines (and WARN lines, prefixed). */
     private static final class TestContext implements ObserverContext {
         final List<String> lines = new CopyOnWriteArrayList<>();
+        String type = "counting";
         final List<CountingStrategy> strategies = new ArrayList<>();
         final Settings settings;
         final boolean hasStrategy;
@@ -81,7 +101,7 @@ class RetrainingTriggerObserverTest {
 
         @Override
         public String strategyType() {
-            return "counting";
+            return type;
         }
 
         @Override
@@ -136,6 +156,56 @@ class RetrainingTriggerObserverTest {
     }
 
     @Test
+    void stateSurvivesARestartThroughTheStateDir(@TempDir Path dir) throws Exception {
+        TestContext first = new TestContext(Map.of("state_dir", dir.toString()), true);
+        RetrainingTriggerObserver before = new RetrainingTriggerObserver();
+        before.start(first);
+        before.onEvent(concept(DETECTOR, 0.5, 0));
+        before.onEvent(concept(DETECTOR, 0.01, 1)); // trigger at 10:01
+        before.onEvent(concept(SCORER, 0.5, 2));
+        before.stop();
+        Path file = dir.resolve("retrain.json");
+        assertThat(Files.readString(file)).contains("\"format\" : 1", "\"strategy\" : \"counting\"",
+                "\"last_trigger\" : \"2026-11-26T10:01:00Z\"");
+
+        TestContext second = new TestContext(Map.of("state_dir", dir.toString()), true);
+        RetrainingTriggerObserver after = new RetrainingTriggerObserver();
+        after.start(second);
+        after.onEvent(concept(DETECTOR, 0.01, 5)); // within the restored cooldown: no trigger
+        after.onEvent(concept(DETECTOR, 0.01, 12)); // after it: trigger
+
+        assertThat(second.lines).contains("restored the state of 2 model versions from " + file);
+        assertThat(second.lines).filteredOn(line -> line.startsWith("retraining triggered")).containsExactly(
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:12:00Z reason=p=0.01");
+        // the detector's own count went on from where it stopped: 2 evaluations, then 2 more
+        // (instances: 0 checks the configuration at start; 1 and 2 restored in model name order)
+        assertThat(second.strategies.get(2).evaluated).isEqualTo(4);
+    }
+
+    @Test
+    void aCorruptOrForeignStateFileIsReportedAndIgnored(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("retrain.json");
+        Files.writeString(file, "{not json");
+        TestContext corrupt = new TestContext(Map.of("state_dir", dir.toString()), true);
+        new RetrainingTriggerObserver().start(corrupt);
+        assertThat(corrupt.lines).anyMatch(line -> line.startsWith("WARN state file " + file + " ignored: not valid JSON"));
+
+        Files.writeString(file, "{\"format\":7,\"strategy\":\"counting\",\"models\":[]}");
+        TestContext future = new TestContext(Map.of("state_dir", dir.toString()), true);
+        new RetrainingTriggerObserver().start(future);
+        assertThat(future.lines).contains("WARN state file " + file + " ignored: format 7 is not the supported format 1");
+
+        Files.writeString(file, "{\"format\":1,\"observer\":\"retrain\",\"strategy\":\"adwin\",\"models\":[]}");
+        TestContext foreign = new TestContext(Map.of("state_dir", dir.toString()), true);
+        RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();
+        trigger.start(foreign);
+        assertThat(foreign.lines).contains("WARN state file " + file
+                + " ignored: written for strategy adwin, this observer uses counting");
+        trigger.onEvent(concept(DETECTOR, 0.01, 0));
+        assertThat(foreign.lines).anyMatch(line -> line.startsWith("retraining triggered"));
+    }
+
+    @Test
     void defaultCooldownIsTenMinutes() throws Exception {
         TestContext ctx = new TestContext(Map.of(), true);
         RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();
@@ -175,6 +245,8 @@ class RetrainingTriggerObserverTest {
                                                    Throwable throwable) {
             if (level == Level.INFO) {
                 lines.add(MessageFormatter.basicArrayFormat(pattern, args));
+            } else if (level == Level.WARN) {
+                lines.add("WARN " + MessageFormatter.basicArrayFormat(pattern, args));
             }
         }
 
