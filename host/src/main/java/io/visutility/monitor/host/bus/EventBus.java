@@ -131,6 +131,13 @@ public final class EventBus {
         return stats;
     }
 
+    /** How many counting slots registry generations have used so far (for tests). */
+    int slotsUsed() {
+        synchronized (writeLock) {
+            return nextSlot;
+        }
+    }
+
     /** How many observers are registered now. */
     public int size() {
         return registry.lanes().length;

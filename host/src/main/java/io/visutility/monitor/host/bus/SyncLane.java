@@ -38,6 +38,9 @@ final class SyncLane extends Lane {
     private final LongAdder droppedQueueFull = new LongAdder();
     private final LongAdder droppedEvicted = new LongAdder();
     private final LongAdder droppedBlockTimeout = new LongAdder();
+    private static final long RECOVERY_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private volatile long lastFailureNanos;
     private volatile boolean closing;
     private volatile boolean holding;
     /** True while neither closing, holding, nor in a failure streak: the registry may list it for direct calls. */
@@ -78,7 +81,8 @@ final class SyncLane extends Lane {
     void failedFast(Throwable failure) {
         failed.increment();
         synchronized (this) {
-            failures.failed(failure, System.nanoTime());
+            lastFailureNanos = System.nanoTime();
+            failures.failed(failure, lastFailureNanos);
             quiet = false;
         }
         bus().refresh();
@@ -98,7 +102,11 @@ final class SyncLane extends Lane {
         } else if (call(event) == DELIVERED) {
             boolean recovered;
             synchronized (this) {
-                recovered = !quiet && !closing && !holding && !failures.troubled();
+                // Back to the direct path only after a quiet second: each switch republishes the
+                // registry (a new generation), which an observer failing every other event must
+                // not be able to cause at event rate.
+                recovered = !quiet && !closing && !holding && !failures.troubled()
+                        && System.nanoTime() - lastFailureNanos > RECOVERY_DELAY_NANOS;
                 quiet |= recovered;
             }
             if (recovered) {
@@ -106,6 +114,7 @@ final class SyncLane extends Lane {
             }
         } else {
             failed.increment();
+            lastFailureNanos = System.nanoTime();
         }
     }
 

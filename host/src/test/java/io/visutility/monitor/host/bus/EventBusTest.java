@@ -243,6 +243,25 @@ class EventBusTest {
         assertThat(stats.received()).isEqualTo(stats.delivered() + stats.failed() + stats.droppedTotal());
     }
 
+    @Test
+    void anObserverFailingEveryOtherEventDoesNotMakeTheRegistryChurn() {
+        EventBus bus = new EventBus();
+        AtomicLong calls = new AtomicLong();
+        Registration flaky = sync(bus, "flaky", e -> {
+            if (calls.incrementAndGet() % 2 == 0) {
+                throw new IllegalStateException("every other call fails");
+            }
+        });
+        for (int i = 0; i < 200_000; i++) {
+            bus.emit(event(0, i));
+        }
+        // one switch to the slow path, and back at most once a second: a handful of generations
+        assertThat(bus.slotsUsed()).isLessThan(20);
+        ObserverStats stats = flaky.stats();
+        assertThat(stats.received()).isEqualTo(200_000);
+        assertThat(stats.delivered() + stats.failed()).isEqualTo(200_000);
+    }
+
     /** Records, per producer, that sequence numbers only grow. */
     private static final class OrderCheckingObserver implements Observer {
         private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();
