@@ -84,6 +84,11 @@ final class Distribution {
 
     /** Starts {@code bin/monitor args...} with stdout and stderr going to files. */
     Started start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** Starts {@code bin/monitor args...} with extra environment variables. */
+    Started start(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(HOME.resolve("bin/monitor").toString());
         command.addAll(List.of(args));
@@ -94,6 +99,7 @@ final class Distribution {
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.remove("JAVA_OPTS");
+        env.putAll(environment);
         return new Started(builder.start(), out, err);
     }
 

@@ -51,6 +51,7 @@ public final class Monitor implements AutoCloseable {
     private final ObserverSet observers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Manifest manifest;
+    private volatile String lastReloadError;
 
     private Monitor(Manifest manifest, PluginHost plugins, EventBus bus, ObserverSet observers) {
         this.manifest = manifest;
@@ -101,6 +102,11 @@ public final class Monitor implements AutoCloseable {
         return manifest;
     }
 
+    /** Why the last manifest reload was rejected, or null if it was applied (or none was tried). */
+    public String lastReloadError() {
+        return lastReloadError;
+    }
+
     /** What the plugins folder provides now, and what failed to load. */
     public ExtensionCatalog catalog() {
         return plugins.catalog();
@@ -129,11 +135,13 @@ public final class Monitor implements AutoCloseable {
             String changes = observers.apply(next, plugins.catalog());
             manifest = next;
             LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
+            lastReloadError = null;
             reportWaiting();
             return true;
         } catch (ManifestException e) {
             LOG.error("reload: rejected {}; keeping the running configuration:{}{}", manifest.file(),
                     System.lineSeparator(), e.getMessage());
+            lastReloadError = e.getMessage();
             return false;
         }
     }

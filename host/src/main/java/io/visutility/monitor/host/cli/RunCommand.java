@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.cli;
 
 import io.visutility.monitor.host.Monitor;
+import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
 import io.visutility.monitor.host.reload.ReloadWatcher;
@@ -50,7 +51,13 @@ final class RunCommand implements Callable<Integer> {
         BufferedReader input = replay == null ? null : open(replay);
         Monitor monitor = Monitor.start(config.file);
         ReloadWatcher watcher = monitor.manifest().watch() ? ReloadWatcher.start(monitor) : null;
+        HttpIngest http = monitor.manifest().http().isEmpty() ? null
+                : HttpIngest.start(monitor.manifest().http().get(), monitor.bus(), Clock.systemUTC(),
+                        monitor::lastReloadError);
         Thread shutdown = new Thread(() -> {
+            if (http != null) {
+                http.close();
+            }
             if (watcher != null) {
                 watcher.close();
             }

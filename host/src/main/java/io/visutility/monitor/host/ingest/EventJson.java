@@ -50,12 +50,28 @@ public final class EventJson {
      * @throws EventFormatException saying which field is wrong and why
      */
     public static ModelMetricEvent parse(String json, Instant ingestTime) throws EventFormatException {
-        JsonNode node;
+        return parse(readTree(json), ingestTime);
+    }
+
+    /**
+     * Parses a JSON document that may hold one event or an array of them (an HTTP body).
+     *
+     * @throws EventFormatException if it is not JSON at all
+     */
+    public static JsonNode readTree(String json) throws EventFormatException {
         try {
-            node = MAPPER.readTree(json);
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null) {
+                throw new EventFormatException("empty body");
+            }
+            return node;
         } catch (JsonProcessingException e) {
             throw new EventFormatException("not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** Parses one event from a JSON tree. */
+    public static ModelMetricEvent parse(JsonNode node, Instant ingestTime) throws EventFormatException {
         if (node == null || !node.isObject()) {
             throw new EventFormatException("expected a JSON object");
         }

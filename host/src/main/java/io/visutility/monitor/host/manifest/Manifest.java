@@ -3,6 +3,7 @@ package io.visutility.monitor.host.manifest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A validated manifest ({@code conf/monitor.yaml}). Immutable.
@@ -12,8 +13,10 @@ import java.util.List;
  * @param watch      {@code reload.watch}: hot reload on changes to the plugins folder and this file
  * @param debounce   {@code reload.debounce}: how long changes must settle before a reload
  * @param observers  the observer entries, enabled or not, in file order
+ * @param http       the {@code ingest.http} block, if HTTP ingest is on
  */
-public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers) {
+public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers,
+                       Optional<HttpIngestSpec> http) {
 
     /** The default {@code reload.debounce}. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);

@@ -25,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -56,7 +58,22 @@ public final class ManifestLoader {
     static final int MAX_DEPTH = 20;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers");
+    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest");
+    private static final List<String> INGEST_KEYS = List.of("http");
+    private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads");
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    private final Function<String, String> environment;
+
+    /** A loader that expands {@code ${NAME}} from the process environment. */
+    public ManifestLoader() {
+        this(System::getenv);
+    }
+
+    /** A loader that expands {@code ${NAME}} with {@code environment} (null: unset). */
+    public ManifestLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
     private static final List<String> PLUGINS_KEYS = List.of("dir");
     private static final List<String> RELOAD_KEYS = List.of("watch", "debounce");
     private static final List<String> OBSERVER_KEYS =
@@ -94,7 +111,7 @@ public final class ManifestLoader {
 
     /** Parses manifest {@code text} as if read from {@code file}. */
     public Manifest parse(String text, Path file) throws ManifestException {
-        return new Parse(file).run(text);
+        return new Parse(file, environment).run(text);
     }
 
     /** One parse: the file and the problems found so far. Not shared. */
@@ -105,8 +122,11 @@ public final class ManifestLoader {
         private final ValueConstructor values;
         private final LoaderOptions options;
 
-        Parse(Path file) {
+        private final Function<String, String> environment;
+
+        Parse(Path file, Function<String, String> environment) {
             this.file = file;
+            this.environment = environment;
             this.fileName = file.toString();
             this.options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
@@ -144,10 +164,11 @@ public final class ManifestLoader {
                 problems.add(e.getMessage());
             }
             List<ObserverSpec> observers = observers(top.get("observers"));
+            Optional<HttpIngestSpec> http = http(valueOf(top.get("ingest")));
             if (!problems.isEmpty()) {
                 throw new ManifestException(problems);
             }
-            return new Manifest(file, pluginsDir, watch, debounce, observers);
+            return new Manifest(file, pluginsDir, watch, debounce, observers, http);
         }
 
         private Path pluginsDir(NodeTuple entry) {
@@ -160,6 +181,41 @@ public final class ManifestLoader {
             }
             Path base = file.toAbsolutePath().getParent();
             return dir == null ? base : base.resolve(dir).normalize();
+        }
+
+        private Optional<HttpIngestSpec> http(Node ingest) {
+            if (ingest == null) {
+                return Optional.empty();
+            }
+            Map<String, NodeTuple> keys = mapping(ingest, "ingest", INGEST_KEYS);
+            if (!keys.containsKey("http")) {
+                return Optional.empty();
+            }
+            Node node = keys.get("http").getValueNode();
+            Settings http = settings(node, "ingest.http", "ingest.http", node, HTTP_KEYS);
+            try {
+                String bind = http.getString("bind", "127.0.0.1");
+                long port = http.getLong("port", 8480);
+                if (port < 0 || port > 65535) {
+                    throw http.invalid("port", "must be from 0 to 65535, got " + port);
+                }
+                Optional<String> token = Optional.ofNullable(http.getString("token", null));
+                if (token.isPresent() && token.get().isBlank()) {
+                    throw http.invalid("token", "must not be empty");
+                }
+                long maxBody = http.getLong("max_body_bytes", 1 << 20);
+                if (maxBody < 1) {
+                    throw http.invalid("max_body_bytes", "must be >= 1, got " + maxBody);
+                }
+                long threads = http.getLong("threads", 4);
+                if (threads < 1 || threads > 64) {
+                    throw http.invalid("threads", "must be from 1 to 64, got " + threads);
+                }
+                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return Optional.empty();
+            }
         }
 
         private List<ObserverSpec> observers(NodeTuple entry) {
@@ -385,11 +441,42 @@ public final class ManifestLoader {
 
         private Object construct(Node node, String path) {
             try {
-                return values.construct(node);
+                return expand(values.construct(node), node, path);
             } catch (YAMLException e) {
                 problem(node, path, oneLine(e.getMessage()));
                 return null;
             }
+        }
+
+        /** Replaces {@code ${NAME}} in strings (also inside lists and maps) from the environment. */
+        private Object expand(Object value, Node node, String path) {
+            if (value instanceof String text && text.contains("${")) {
+                Matcher matcher = ENV.matcher(text);
+                StringBuilder expanded = new StringBuilder();
+                boolean complete = true;
+                while (matcher.find()) {
+                    String variable = environment.apply(matcher.group(1));
+                    if (variable == null) {
+                        problem(node, path, "environment variable " + matcher.group(1) + " is not set");
+                        complete = false;
+                        variable = "";
+                    }
+                    matcher.appendReplacement(expanded, Matcher.quoteReplacement(variable));
+                }
+                matcher.appendTail(expanded);
+                return complete ? expanded.toString() : null;
+            }
+            if (value instanceof List<?> list) {
+                List<Object> expanded = new ArrayList<>();
+                list.forEach(item -> expanded.add(expand(item, node, path)));
+                return expanded;
+            }
+            if (value instanceof Map<?, ?> map) {
+                Map<Object, Object> expanded = new LinkedHashMap<>();
+                map.forEach((k, v) -> expanded.put(k, expand(v, node, path)));
+                return expanded;
+            }
+            return value;
         }
 
         private void problem(Node node, String key, String message) {

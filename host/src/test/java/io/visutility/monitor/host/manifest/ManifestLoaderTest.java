@@ -10,6 +10,8 @@ import io.visutility.monitor.host.bus.OverflowPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,6 +120,33 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void readsHttpIngestAndExpandsEnvironmentVariables() throws Exception {
+        ManifestLoader withEnv = new ManifestLoader(Map.of("TOKEN", "abc", "PORT_OFFSET", "1")::get);
+        Manifest manifest = withEnv.parse("""
+                ingest:
+                  http: {bind: 0.0.0.0, port: 9000, token: "${TOKEN}", threads: 8}
+                observers:
+                  - name: a
+                    type: t
+                    config: {path: "/data/${TOKEN}/x", list: ["${PORT_OFFSET}"]}
+                """, FILE);
+        HttpIngestSpec http = manifest.http().orElseThrow();
+        assertThat(http).isEqualTo(new HttpIngestSpec("0.0.0.0", 9000, Optional.of("abc"), 1 << 20, 8));
+        assertThat(manifest.observers().get(0).config().getString("path")).isEqualTo("/data/abc/x");
+        assertThat(manifest.observers().get(0).config().getList("list")).containsExactly("1");
+        assertThat(parse("observers: []\n").http()).isEmpty();
+    }
+
+    @Test
+    void anUnsetEnvironmentVariableIsAnErrorNamingIt() {
+        ManifestLoader noEnv = new ManifestLoader(name -> null);
+        assertThatThrownBy(() -> noEnv.parse("ingest:\n  http:\n    token: ${MONITOR_TOKEN}\n", FILE))
+                .hasMessage(FILE + ":3: ingest.http.token: environment variable MONITOR_TOKEN is not set");
+        assertThatThrownBy(() -> parse("ingest:\n  http: {port: 70000}\n"))
+                .hasMessage(FILE + ":2: ingest.http: key 'port': must be from 0 to 65535, got 70000");
+    }
+
+    @Test
     void defaults() throws Exception {
         Manifest manifest = parse("observers: []\n");
         assertThat(manifest.watch()).isTrue();
@@ -127,7 +156,7 @@ class ManifestLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            unknown top-level key | plugin:\\n  dir: x | :1: plugin: unknown key 'plugin'; valid keys: plugins, reload, observers
+            unknown top-level key | plugin:\\n  dir: x | :1: plugin: unknown key 'plugin'; valid keys: plugins, reload, observers, ingest
             unknown observer key  | observers:\\n  - name: a\\n    type: t\\n    filter: x | :4: observers[0].filter: unknown key 'filter'; valid keys: name, type, enabled, events, models, strategy, config, dispatch
             missing type          | observers:\\n  - name: a | :2: observers[0].type: is required
             duplicate name        | observers:\\n  - name: a\\n    type: t\\n  - name: a\\n    type: u | :4: observers[1].name: duplicate observer name 'a' (first defined at line 2); names must be unique
@@ -146,8 +175,8 @@ class ManifestLoaderTest {
             dispatch unknown key  | observers:\\n  - name: a\\n    type: t\\n    dispatch: {size: 4} | :4: observers[0].dispatch.size: unknown key 'size'; valid keys: mode, capacity, when_full, block_timeout, pause_after_failures, pause, max_pause, shutdown_timeout
             dispatch bad duration | observers:\\n  - name: a\\n    type: t\\n    dispatch: {block_timeout: soon} | :4: observer 'a' dispatch: key 'block_timeout': expected a duration such as 250ms, 10s, 5m, 2h or 1d, got 'soon'
             watch not a boolean   | reload:\\n  watch: often | :2: reload: key 'watch': expected true or false, got 'often'
-            empty document        | "" | :1: the manifest is empty; expected keys: plugins, reload, observers
-            top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, got a list
+            empty document        | "" | :1: the manifest is empty; expected keys: plugins, reload, observers, ingest
+            top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, ingest, got a list
             syntax error          | observers:\\n  - name: a\\n    type: [t\\n  - name: b | :4: YAML syntax: expected ',' or ']'
             global tag            | observers: !!javax.script.ScriptEngineManager [] | :1: YAML syntax: Global tag is not allowed
             """)

@@ -1,0 +1,116 @@
+package io.visutility.monitor.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.visutility.monitor.dist.Distribution.Started;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distribution's HTTP ingest, with a real HTTP client on loopback. */
+class HttpIngestIT {
+
+    private static final String TOKEN = "s3cret-token";
+    private static final String EVENT = "{\"type\":\"concept_drift\",\"model\":\"m\",\"version\":\"v1\",\"p_value\":0.5}";
+
+    @TempDir
+    Path root;
+
+    private Started host;
+    private URI base;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        Distribution dist = new Distribution(root);
+        dist.writeManifest("""
+                reload: {watch: false}
+                ingest:
+                  http: {port: 0, token: "${MONITOR_TOKEN}", max_body_bytes: 4096}
+                observers:
+                  - name: console
+                    type: console-logger
+                """);
+        host = dist.start(Map.of("MONITOR_TOKEN", TOKEN), "run", "--config", dist.manifest().toString());
+        Pattern listening = Pattern.compile("http ingest listening on 127\\.0\\.0\\.1:(\\d+)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> listening.matcher(host.stderr()).find());
+        Matcher matcher = listening.matcher(host.stderr());
+        assertThat(matcher.find()).isTrue();
+        base = URI.create("http://127.0.0.1:" + matcher.group(1));
+    }
+
+    @AfterEach
+    void stop() {
+        host.process().destroy();
+    }
+
+    private HttpResponse<String> post(String contentType, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/events"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void acceptsOneEventAnArrayAndNdjsonKeepingTheValidOnes() throws Exception {
+        HttpResponse<String> one = post("application/json", EVENT.replace("\"m\"", "\"single\""), TOKEN);
+        assertThat(one.statusCode()).isEqualTo(202);
+        assertThat(one.body()).isEqualTo("{\"accepted\":1,\"rejected\":0,\"errors\":[]}");
+
+        HttpResponse<String> array = post("application/json; charset=utf-8",
+                "[" + EVENT.replace("\"m\"", "\"arr\"") + ",{\"type\":\"concept_drift\",\"model\":\"m\",\"version\":\"v1\","
+                        + "\"p_value\":1.7}]", TOKEN);
+        assertThat(array.statusCode()).isEqualTo(202);
+        assertThat(array.body()).isEqualTo("{\"accepted\":1,\"rejected\":1,\"errors\":[{\"index\":1,"
+                + "\"error\":\"p_value must be in [0, 1], got 1.7\"}]}");
+
+        HttpResponse<String> ndjson = post("application/x-ndjson", "{oops\n" + EVENT.replace("\"m\"", "\"nd\"") + "\n",
+                TOKEN);
+        assertThat(ndjson.statusCode()).isEqualTo(202);
+        assertThat(ndjson.body()).startsWith("{\"accepted\":1,\"rejected\":1,\"errors\":[{\"index\":0,"
+                + "\"error\":\"not valid JSON");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("concept_drift single@v1")
+                && host.stderr().contains("concept_drift arr@v1") && host.stderr().contains("concept_drift nd@v1"));
+    }
+
+    @Test
+    void answersEachFailureWithItsStatus() throws Exception {
+        assertThat(post("application/json", "[{\"type\":\"nope\"}]", TOKEN).statusCode()).isEqualTo(400);
+        assertThat(post("application/json", "not json", TOKEN).statusCode()).isEqualTo(400);
+        HttpResponse<String> noToken = post("application/json", EVENT.replace("\"m\"", "\"sneaky\""), null);
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        assertThat(noToken.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(post("application/json", EVENT.replace("\"m\"", "\"sneaky\""), "wrong").statusCode())
+                .isEqualTo(401);
+        assertThat(post("text/plain", EVENT, TOKEN).statusCode()).isEqualTo(415);
+        assertThat(post("application/x-ndjson", (EVENT + "\n").repeat(100), TOKEN).statusCode()).isEqualTo(413);
+
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(base.resolve("/v1/events")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/healthz")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"running\",\"last_reload_error\":null}");
+
+        assertThat(host.stderr()).doesNotContain("sneaky");
+        assertThat(post("application/json", EVENT, TOKEN).statusCode()).isEqualTo(202); // still serving
+    }
+}

@@ -1,0 +1,256 @@
+package io.visutility.monitor.host.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.host.bus.EventBus;
+import io.visutility.monitor.host.manifest.HttpIngestSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP ingest on the JDK's {@link HttpServer}: {@code POST /v1/events} takes one JSON event, a
+ * JSON array of events, or NDJSON ({@code application/x-ndjson}), in the wire format of
+ * {@link EventJson}, and answers {@code 202} with
+ * {@code {"accepted":N,"rejected":M,"errors":[{"index":i,"error":"..."}]}} (valid events are kept
+ * even when others in the same request are not); {@code 400} when nothing is valid; {@code 401}
+ * without the configured bearer token (nothing is ingested); {@code 405} for another method;
+ * {@code 413} past the body limit; {@code 415} for another content type. Requests beyond the
+ * request threads and a queue of 64 are refused (logged). {@code GET /healthz} answers {@code 200}
+ * with the host's state as JSON.
+ *
+ * <p>Thread-safety: requests run on a bounded pool of threads; the bus is thread-safe.
+ */
+public final class HttpIngest implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int QUEUED_REQUESTS = 64;
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+    private final EventBus bus;
+    private final HttpIngestSpec spec;
+    private final Clock clock;
+    private final Supplier<String> lastReloadError;
+
+    private HttpIngest(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<String> lastReloadError)
+            throws IOException {
+        this.spec = spec;
+        this.bus = bus;
+        this.clock = clock;
+        this.lastReloadError = lastReloadError;
+        this.server = HttpServer.create(new InetSocketAddress(spec.bind(), spec.port()), 0);
+        this.executor = new ThreadPoolExecutor(spec.threads(), spec.threads(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUED_REQUESTS), new ThreadPoolExecutor.AbortPolicy());
+        server.setExecutor(command -> {
+            try {
+                executor.execute(command);
+            } catch (RejectedExecutionException e) {
+                LOG.warn("http ingest: all {} request threads and {} queue slots busy; a request was refused",
+                        spec.threads(), QUEUED_REQUESTS);
+                throw e;
+            }
+        });
+        server.createContext("/v1/events", this::events);
+        server.createContext("/healthz", this::health);
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param lastReloadError the last reload error to report on {@code /healthz}, or null
+     */
+    public static HttpIngest start(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<String> lastReloadError)
+            throws IOException {
+        HttpIngest ingest = new HttpIngest(spec, bus, clock, lastReloadError);
+        ingest.server.start();
+        LOG.info("http ingest listening on {}:{}{}", spec.bind(), ingest.port(),
+                spec.token().isPresent() ? " (bearer token required)" : "");
+        return ingest;
+    }
+
+    /** The port it listens on (the chosen one when the manifest says 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void events(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestMethod().equals("POST")) {
+                exchange.getResponseHeaders().add("Allow", "POST");
+                respond(exchange, 405, error("use POST"));
+                return;
+            }
+            if (!authorized(exchange)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+                respond(exchange, 401, error("missing or wrong bearer token"));
+                return;
+            }
+            String type = contentType(exchange);
+            if (!type.equals("application/json") && !type.equals("application/x-ndjson")) {
+                respond(exchange, 415, error("content type must be application/json or application/x-ndjson, got '"
+                        + type + "'"));
+                return;
+            }
+            byte[] body = readLimited(exchange.getRequestBody(), spec.maxBodyBytes());
+            if (body == null) {
+                respond(exchange, 413, error("body larger than " + spec.maxBodyBytes() + " bytes"));
+                return;
+            }
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            } catch (CharacterCodingException e) {
+                respond(exchange, 400, error("body is not valid UTF-8"));
+                return;
+            }
+            ingest(exchange, type.equals("application/x-ndjson") ? ndjson(text) : json(text));
+        }
+    }
+
+    /** One item of a request: its event, or why it was rejected. */
+    private record Item(ModelMetricEvent event, String error) {
+    }
+
+    private List<Item> json(String text) {
+        List<Item> items = new ArrayList<>();
+        JsonNode tree;
+        try {
+            tree = EventJson.readTree(text);
+        } catch (EventFormatException e) {
+            items.add(new Item(null, e.getMessage()));
+            return items;
+        }
+        if (tree.isArray()) {
+            tree.forEach(node -> items.add(item(node)));
+        } else {
+            items.add(item(tree));
+        }
+        return items;
+    }
+
+    private List<Item> ndjson(String text) {
+        List<Item> items = new ArrayList<>();
+        text.lines().filter(line -> !line.isBlank()).forEach(line -> {
+            try {
+                items.add(item(EventJson.readTree(line)));
+            } catch (EventFormatException e) {
+                items.add(new Item(null, e.getMessage()));
+            }
+        });
+        return items;
+    }
+
+    private Item item(JsonNode node) {
+        try {
+            return new Item(EventJson.parse(node, clock.instant()), null);
+        } catch (EventFormatException e) {
+            return new Item(null, e.getMessage());
+        }
+    }
+
+    private void ingest(HttpExchange exchange, List<Item> items) throws IOException {
+        ObjectNode answer = MAPPER.createObjectNode();
+        ArrayNode errors = MAPPER.createArrayNode();
+        int accepted = 0;
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            if (item.event() != null) {
+                bus.emit(item.event());
+                accepted++;
+            } else {
+                errors.addObject().put("index", i).put("error", item.error());
+            }
+        }
+        answer.put("accepted", accepted).put("rejected", errors.size()).set("errors", errors);
+        respond(exchange, accepted > 0 ? 202 : 400, answer);
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            ObjectNode answer = MAPPER.createObjectNode().put("status", "running");
+            String error = lastReloadError.get();
+            if (error == null) {
+                answer.putNull("last_reload_error");
+            } else {
+                answer.put("last_reload_error", error);
+            }
+            respond(exchange, 200, answer);
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        if (spec.token().isEmpty()) {
+            return true;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String expected = "Bearer " + spec.token().get();
+        // constant-time comparison: the token must not leak through response timing
+        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String contentType(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (header == null) {
+            return "";
+        }
+        int parameters = header.indexOf(';');
+        return (parameters < 0 ? header : header.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The body, or null if it is longer than {@code limit}. */
+    private static byte[] readLimited(InputStream in, long limit) throws IOException {
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        return body.length > limit ? null : body;
+    }
+
+    private static ObjectNode error(String message) {
+        return MAPPER.createObjectNode().put("error", message);
+    }
+
+    private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops accepting requests, lets running ones finish (up to a second), then stops the threads. */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.visutility.monitor.host.manifest;
+
+import java.util.Optional;
+
+/**
+ * The manifest's {@code ingest.http} block.
+ *
+ * @param bind         the address to listen on (default 127.0.0.1: loopback only)
+ * @param port         the TCP port (default 8480; 0 picks a free one, logged at start)
+ * @param token        if present, requests must carry {@code Authorization: Bearer <token>}
+ * @param maxBodyBytes the largest request body accepted (default 1 MiB)
+ * @param threads      request threads (default 4); requests beyond them wait in a bounded queue
+ */
+public record HttpIngestSpec(String bind, int port, Optional<String> token, long maxBodyBytes, int threads) {
+}
