@@ -91,6 +91,48 @@ class HttpIngestIT {
     }
 
     @Test
+    void tenConcurrentClientsPostingAHundredThousandEventsAreAllAccountedFor() throws Exception {
+        int clients = 10;
+        int requestsPerClient = 250;
+        int eventsPerRequest = 40; // within the 4096-byte body limit of this manifest
+        String body = (EVENT + "\n").repeat(eventsPerRequest);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                running.add(pool.submit(() -> {
+                    for (int r = 0; r < requestsPerClient; r++) {
+                        HttpResponse<String> response = post("application/x-ndjson", body, TOKEN);
+                        assertThat(response.statusCode()).isEqualTo(202);
+                        Matcher count = Pattern.compile("\"accepted\":(\\d+)").matcher(response.body());
+                        assertThat(count.find()).isTrue();
+                        accepted.addAndGet(Long.parseLong(count.group(1)));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(accepted).hasValue((long) clients * requestsPerClient * eventsPerRequest);
+
+        host.process().destroy(); // SIGTERM: lanes drain, then each observer logs its counters
+        String stderr = host.await(60).stderr();
+        Matcher stopped = Pattern.compile("observer 'console' stopped; received (\\d+), delivered (\\d+), "
+                + "failed (\\d+), dropped (\\d+)").matcher(stderr);
+        assertThat(stopped.find()).as(stderr.lines().filter(l -> !l.contains("observer.console")).toList().toString())
+                .isTrue();
+        long received = Long.parseLong(stopped.group(1));
+        assertThat(received).isEqualTo(accepted.get());
+        assertThat(Long.parseLong(stopped.group(2)) + Long.parseLong(stopped.group(3))
+                + Long.parseLong(stopped.group(4))).isEqualTo(received);
+    }
+
+    @Test
     void answersEachFailureWithItsStatus() throws Exception {
         assertThat(post("application/json", "[{\"type\":\"nope\"}]", TOKEN).statusCode()).isEqualTo(400);
         assertThat(post("application/json", "not json", TOKEN).statusCode()).isEqualTo(400);
