@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -141,7 +142,7 @@ final class Distribution {
             Manifest manifest = new Manifest(in.getManifest());
             attributes.forEach((key, value) -> manifest.getMainAttributes().put(new Attributes.Name(key), value));
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest)) {
-                for (JarEntry entry : java.util.Collections.list(in.entries())) {
+                for (JarEntry entry : Collections.list(in.entries())) {
                     if (entry.getName().equals(JarFile.MANIFEST_NAME)) {
                         continue;
                     }

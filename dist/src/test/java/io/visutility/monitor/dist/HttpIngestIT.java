@@ -11,7 +11,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -96,10 +103,10 @@ class HttpIngestIT {
         int requestsPerClient = 250;
         int eventsPerRequest = 40; // within the 4096-byte body limit of this manifest
         String body = (EVENT + "\n").repeat(eventsPerRequest);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
-        java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicLong accepted = new AtomicLong();
         try {
-            java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 running.add(pool.submit(() -> {
                     for (int r = 0; r < requestsPerClient; r++) {
@@ -112,8 +119,8 @@ class HttpIngestIT {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : running) {
-                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> f : running) {
+                f.get(120, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();

@@ -8,10 +8,13 @@ import io.visutility.monitor.dist.Distribution.Started;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,9 +214,9 @@ class MonitorDistributionIT {
     /** Rewrites a jar without one of its entries. */
     private static void rewriteWithout(Path jar, String entryName) throws Exception {
         Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
-        try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile());
+        try (JarFile in = new JarFile(jar.toFile());
              JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
-            for (JarEntry entry : java.util.Collections.list(in.entries())) {
+            for (JarEntry entry : Collections.list(in.entries())) {
                 if (!entry.getName().equals(entryName)) {
                     out.putNextEntry(new JarEntry(entry.getName()));
                     in.getInputStream(entry).transferTo(out);
@@ -221,6 +224,6 @@ class MonitorDistributionIT {
                 }
             }
         }
-        Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(copy, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -11,6 +11,9 @@ import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Verdict;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -91,16 +94,16 @@ class DetectorTest {
         double[] stream = Streams.noisyStep(5, 700, 0.02, 700, 0.3, 0.05);
         List<Integer> uninterrupted = detections(configured(factory, Map.of()), stream);
         DriftStrategy first = configured(factory, Map.of());
-        double[] head = java.util.Arrays.copyOf(stream, 600);
-        double[] tail = java.util.Arrays.copyOfRange(stream, 600, stream.length);
+        double[] head = Arrays.copyOf(stream, 600);
+        double[] tail = Arrays.copyOfRange(stream, 600, stream.length);
         List<Integer> before = detections(first, head);
         // as JSON would bring it back: numbers may return as other Number types or strings
-        Map<String, Object> saved = new java.util.LinkedHashMap<>(first.saveState());
+        Map<String, Object> saved = new LinkedHashMap<>(first.saveState());
         saved.replaceAll((key, value) -> value instanceof Long l ? Integer.valueOf(l.intValue()) : value);
         DriftStrategy second = configured(factory, Map.of());
         second.restoreState(saved);
         List<Integer> after = detections(second, tail).stream().map(i -> i + 600).toList();
-        List<Integer> resumed = new java.util.ArrayList<>(before);
+        List<Integer> resumed = new ArrayList<>(before);
         resumed.addAll(after);
         assertThat(resumed).isEqualTo(uninterrupted).isNotEmpty();
         assertThatThrownBy(() -> configured(factory, Map.of()).restoreState(Map.of()))
@@ -117,7 +120,7 @@ class DetectorTest {
         DriftStrategy latency = configured(CusumDetector::new, Map.of("input", "inference_latency", "min_instances", 5));
         ModelVersion model = new ModelVersion("m", "v1");
         long[] latencies = {100, 102, 98, 101, 99, 300, 310};
-        List<Verdict.Level> levels = new java.util.ArrayList<>();
+        List<Verdict.Level> levels = new ArrayList<>();
         for (long ms : latencies) {
             levels.add(latency.evaluate(new InferenceLatency(model, ms, Instant.EPOCH)).level());
         }

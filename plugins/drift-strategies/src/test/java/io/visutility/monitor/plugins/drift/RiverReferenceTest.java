@@ -4,11 +4,13 @@ import static io.visutility.monitor.plugins.drift.Streams.configured;
 import static io.visutility.monitor.plugins.drift.Streams.detections;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.visutility.monitor.api.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,10 +95,10 @@ class RiverReferenceTest {
     @Test
     void adwinMemoryStaysLogarithmicOverTenMillionStableValues() {
         AdwinDetector adwin = configured(AdwinDetector::new, Map.of());
-        java.util.Random random = new java.util.Random(1);
+        Random random = new Random(1);
         int drifts = 0;
         for (int i = 0; i < 10_000_000; i++) {
-            if (adwin.update(random.nextInt(2)).level() == io.visutility.monitor.api.Verdict.Level.DRIFT) {
+            if (adwin.update(random.nextInt(2)).level() == Verdict.Level.DRIFT) {
                 drifts++;
                 adwin.reset();
             }
