@@ -139,6 +139,49 @@ class HttpIngestIT {
                 + Long.parseLong(stopped.group(4))).isEqualTo(received);
     }
 
+    private static final Pattern SAMPLE = Pattern.compile(
+            "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*})? "
+                    + "(-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|\\+Inf|-Inf)( -?[0-9]+)?");
+    private static final Pattern COMMENT = Pattern.compile("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
+
+    private String metrics() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+        // every line is a HELP/TYPE comment or a sample in the text exposition format
+        assertThat(response.body().lines()).allSatisfy(line ->
+                assertThat(SAMPLE.matcher(line).matches() || COMMENT.matcher(line).matches())
+                        .as("exposition line: %s", line).isTrue());
+        return response.body();
+    }
+
+    private static double sample(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(
+                line -> Double.parseDouble(line.substring(series.length() + 1).split(" ")[0])).findFirst()
+                .orElse(Double.NaN);
+    }
+
+    @Test
+    void metricsAreValidExpositionAndMoveAsEventsFlow() throws Exception {
+        String before = metrics();
+        assertThat(before).contains("jvm_memory_used_bytes", "# TYPE monitor_observer_delivered_total counter",
+                "monitor_plugins_loaded 3.0");
+        assertThat(post("application/x-ndjson", (EVENT + "\n").repeat(30) + "{bad\n", TOKEN).statusCode())
+                .isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                sample(metrics(), "monitor_observer_delivered_total{observer=\"console\"}") == 30.0);
+        String after = metrics();
+        assertThat(sample(after, "monitor_events_received_total{source=\"http\"}")).isEqualTo(30.0);
+        assertThat(sample(after, "monitor_events_rejected_total{source=\"http\"}")).isEqualTo(1.0);
+        assertThat(sample(after, "monitor_observer_received_total{observer=\"console\"}")).isEqualTo(30.0);
+        assertThat(sample(after, "monitor_observer_dropped_total{observer=\"console\",reason=\"queue_full\"}"))
+                .isEqualTo(0.0);
+        assertThat(sample(after, "monitor_observer_queued{observer=\"console\"}")).isEqualTo(0.0);
+    }
+
     @Test
     void answersEachFailureWithItsStatus() throws Exception {
         assertThat(post("application/json", "[{\"type\":\"nope\"}]", TOKEN).statusCode()).isEqualTo(400);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -52,6 +53,8 @@ public final class Monitor implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Manifest manifest;
     private volatile String lastReloadError;
+    private final AtomicLong reloadsOk = new AtomicLong();
+    private final AtomicLong reloadsFailed = new AtomicLong();
 
     private Monitor(Manifest manifest, PluginHost plugins, EventBus bus, ObserverSet observers) {
         this.manifest = manifest;
@@ -102,6 +105,16 @@ public final class Monitor implements AutoCloseable {
         return manifest;
     }
 
+    /** How many reloads (manifest or plugins folder) were applied ({@code ok}) or rejected. */
+    public long reloads(boolean ok) {
+        return ok ? reloadsOk.get() : reloadsFailed.get();
+    }
+
+    /** Each running observer's counters, by name. */
+    public Map<String, ObserverStats> observerStats() {
+        return observers.stats();
+    }
+
     /** Why the last manifest reload was rejected, or null if it was applied (or none was tried). */
     public String lastReloadError() {
         return lastReloadError;
@@ -136,12 +149,14 @@ public final class Monitor implements AutoCloseable {
             manifest = next;
             LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
             lastReloadError = null;
+            reloadsOk.incrementAndGet();
             reportWaiting();
             return true;
         } catch (ManifestException e) {
             LOG.error("reload: rejected {}; keeping the running configuration:{}{}", manifest.file(),
                     System.lineSeparator(), e.getMessage());
             lastReloadError = e.getMessage();
+            reloadsFailed.incrementAndGet();
             return false;
         }
     }
@@ -193,6 +208,7 @@ public final class Monitor implements AutoCloseable {
             plugins.load(jar).ifPresent(info -> LOG.info("reload: plugin {} {} added ({})", info.id(), info.version(),
                     info.jar()));
         }
+        reloadsOk.incrementAndGet();
         List<String> started = observers.startWaiting(plugins.catalog());
         if (!started.isEmpty()) {
             LOG.info("reload: observers started: {}", String.join(", ", started));
@@ -212,6 +228,7 @@ public final class Monitor implements AutoCloseable {
             if (loaded.get().isPresent()) {
                 plugins.discardShadow(lastGood);
             } else {
+                reloadsFailed.incrementAndGet();
                 LOG.error("reload: plugin {} from {} failed; going back to {} {}", old.id(), jar.getFileName(),
                         old.id(), old.version());
                 plugins.loadShadow(lastGood, old.jar());

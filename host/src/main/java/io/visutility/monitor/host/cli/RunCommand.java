@@ -5,6 +5,7 @@ import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
 import io.visutility.monitor.host.reload.ReloadWatcher;
+import io.visutility.monitor.host.telemetry.HostMetrics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -50,10 +51,12 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BufferedReader input = replay == null ? null : open(replay);
         Monitor monitor = Monitor.start(config.file);
+        StateSignal.install(() -> LOG.info(monitor.state()));
         ReloadWatcher watcher = monitor.manifest().watch() ? ReloadWatcher.start(monitor) : null;
+        HostMetrics metrics = new HostMetrics(monitor);
         HttpIngest http = monitor.manifest().http().isEmpty() ? null
                 : HttpIngest.start(monitor.manifest().http().get(), monitor.bus(), Clock.systemUTC(),
-                        monitor::lastReloadError);
+                        monitor::lastReloadError, metrics, metrics);
         Thread shutdown = new Thread(() -> {
             if (http != null) {
                 http.close();
@@ -64,7 +67,6 @@ final class RunCommand implements Callable<Integer> {
             monitor.close();
         }, "monitor-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        StateSignal.install(() -> LOG.info(monitor.state()));
         if (input == null) {
             LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());
             new CountDownLatch(1).await(); // until the JVM exits; the shutdown hook stops the observers
@@ -72,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
         }
         ReplaySummary summary;
         try (input) {
-            summary = new JsonLinesReplay(monitor.bus(), Clock.systemUTC()).replay(input, replayName());
+            summary = new JsonLinesReplay(monitor.bus(), Clock.systemUTC(), metrics).replay(input, replayName());
         } finally {
             Runtime.getRuntime().removeShutdownHook(shutdown);
             shutdown.run();

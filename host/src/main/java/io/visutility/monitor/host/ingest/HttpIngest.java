@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * without the configured bearer token (nothing is ingested); {@code 405} for another method;
  * {@code 413} past the body limit; {@code 415} for another content type. Requests beyond the
  * request threads and a queue of 64 are refused (logged). {@code GET /healthz} answers {@code 200}
- * with the host's state as JSON.
+ * with the host's state as JSON; {@code GET /metrics} the host's metrics in the Prometheus text
+ * format.
  *
  * <p>Thread-safety: requests run on a bounded pool of threads; the bus is thread-safe.
  */
@@ -55,13 +56,25 @@ public final class HttpIngest implements AutoCloseable {
     private final HttpIngestSpec spec;
     private final Clock clock;
     private final Supplier<String> lastReloadError;
+    private final IngestCounter counter;
+    private final MetricsWriter metrics;
 
-    private HttpIngest(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<String> lastReloadError)
-            throws IOException {
+    /** Writes the host's metrics in the Prometheus text format, for {@code GET /metrics}. */
+    public interface MetricsWriter {
+        /** The content type of what {@link #write} writes. */
+        String contentType();
+
+        void write(OutputStream out) throws IOException;
+    }
+
+    private HttpIngest(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<String> lastReloadError,
+                       IngestCounter counter, MetricsWriter metrics) throws IOException {
         this.spec = spec;
         this.bus = bus;
         this.clock = clock;
         this.lastReloadError = lastReloadError;
+        this.counter = counter;
+        this.metrics = metrics;
         this.server = HttpServer.create(new InetSocketAddress(spec.bind(), spec.port()), 0);
         this.executor = new ThreadPoolExecutor(spec.threads(), spec.threads(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), new ThreadPoolExecutor.AbortPolicy());
@@ -76,16 +89,19 @@ public final class HttpIngest implements AutoCloseable {
         });
         server.createContext("/v1/events", this::events);
         server.createContext("/healthz", this::health);
+        server.createContext("/metrics", this::metrics);
     }
 
     /**
      * Starts listening.
      *
      * @param lastReloadError the last reload error to report on {@code /healthz}, or null
+     * @param counter         told how many events were accepted and rejected
+     * @param metrics         what {@code GET /metrics} answers
      */
-    public static HttpIngest start(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<String> lastReloadError)
-            throws IOException {
-        HttpIngest ingest = new HttpIngest(spec, bus, clock, lastReloadError);
+    public static HttpIngest start(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<String> lastReloadError,
+                                   IngestCounter counter, MetricsWriter metrics) throws IOException {
+        HttpIngest ingest = new HttpIngest(spec, bus, clock, lastReloadError, counter, metrics);
         ingest.server.start();
         LOG.info("http ingest listening on {}:{}{}", spec.bind(), ingest.port(),
                 spec.token().isPresent() ? " (bearer token required)" : "");
@@ -186,6 +202,8 @@ public final class HttpIngest implements AutoCloseable {
                 errors.addObject().put("index", i).put("error", item.error());
             }
         }
+        counter.accepted("http", accepted);
+        counter.rejected("http", errors.size());
         answer.put("accepted", accepted).put("rejected", errors.size()).set("errors", errors);
         respond(exchange, accepted > 0 ? 202 : 400, answer);
     }
@@ -200,6 +218,16 @@ public final class HttpIngest implements AutoCloseable {
                 answer.put("last_reload_error", error);
             }
             respond(exchange, 200, answer);
+        }
+    }
+
+    private void metrics(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                metrics.write(out);
+            }
         }
     }
 

@@ -21,10 +21,17 @@ public final class JsonLinesReplay {
 
     private final EventBus bus;
     private final Clock clock;
+    private final IngestCounter counter;
 
     public JsonLinesReplay(EventBus bus, Clock clock) {
+        this(bus, clock, IngestCounter.NONE);
+    }
+
+    /** @param counter told about each accepted and rejected line (source {@code replay}) */
+    public JsonLinesReplay(EventBus bus, Clock clock, IngestCounter counter) {
         this.bus = bus;
         this.clock = clock;
+        this.counter = counter;
     }
 
     /**
@@ -47,10 +54,12 @@ public final class JsonLinesReplay {
                 event = EventJson.parse(line, clock.instant());
             } catch (EventFormatException e) {
                 rejected++;
+                counter.rejected("replay", 1);
                 LOG.warn("{}:{}: rejected: {}", source, lineNumber, e.getMessage());
                 continue;
             }
             bus.emit(event);
+            counter.accepted("replay", 1);
             replayed++;
         }
         return new ReplaySummary(replayed, rejected);
