@@ -15,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,22 +53,25 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BufferedReader input = replay == null ? null : open(replay);
         Monitor monitor = Monitor.start(config.file);
-        StateSignal.install(() -> LOG.info(monitor.state()));
-        ReloadWatcher watcher = monitor.manifest().watch() ? ReloadWatcher.start(monitor) : null;
-        HostMetrics metrics = new HostMetrics(monitor);
-        HttpIngest http = monitor.manifest().http().isEmpty() ? null
-                : HttpIngest.start(monitor.manifest().http().get(), monitor.bus(), Clock.systemUTC(),
-                        monitor::lastReloadError, metrics, metrics);
+        // Closed newest first, then the monitor; the hook is in place before anything else starts,
+        // so a SIGTERM at any point still stops every observer once.
+        Deque<AutoCloseable> front = new ConcurrentLinkedDeque<>();
         Thread shutdown = new Thread(() -> {
-            if (http != null) {
-                http.close();
-            }
-            if (watcher != null) {
-                watcher.close();
+            for (AutoCloseable part; (part = front.pollFirst()) != null; ) {
+                closeQuietly(part);
             }
             monitor.close();
         }, "monitor-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        StateSignal.install(() -> LOG.info(monitor.state()));
+        if (monitor.manifest().watch()) {
+            front.addFirst(ReloadWatcher.start(monitor));
+        }
+        HostMetrics metrics = new HostMetrics(monitor);
+        if (monitor.manifest().http().isPresent()) {
+            front.addFirst(HttpIngest.start(monitor.manifest().http().get(), monitor.bus(), Clock.systemUTC(),
+                    monitor::lastReloadError, metrics, metrics));
+        }
         if (input == null) {
             LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());
             new CountDownLatch(1).await(); // until the JVM exits; the shutdown hook stops the observers
@@ -82,6 +87,14 @@ final class RunCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(summary);
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed", part, e);
+        }
     }
 
     private String replayName() {

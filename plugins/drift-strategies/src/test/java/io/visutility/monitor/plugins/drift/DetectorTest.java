@@ -198,6 +198,19 @@ class DetectorTest {
     }
 
     @Test
+    void pageHinkleyWarnsBeforeItFires() {
+        double[] up = Streams.noisyStep(3, 200, 0.0, 200, 1.0, 0.1);
+        Map<String, Object> config = Map.of("threshold", 10, "warning_threshold", 5);
+        List<Integer> warnings = Streams.indices(configured(PageHinkleyDetector::new, config), up,
+                Verdict.Level.WARNING);
+        List<Integer> drifts = detections(configured(PageHinkleyDetector::new, config), up);
+        assertThat(warnings).isNotEmpty();
+        assertThat(drifts).isNotEmpty();
+        assertThat(warnings.get(0)).isGreaterThanOrEqualTo(200).isLessThan(drifts.get(0));
+        assertThat(warnings).allSatisfy(i -> assertThat(i).isLessThan(drifts.get(0)));
+    }
+
+    @Test
     void ewmaFindsAStepSoonAfterIt() {
         double[] stream = Streams.noisyStep(11, 300, 0.02, 300, 0.2, 0.01);
         List<Integer> at = detections(configured(EwmaDetector::new, Map.of()), stream);
