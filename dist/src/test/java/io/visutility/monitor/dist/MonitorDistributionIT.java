@@ -8,6 +8,8 @@ import io.visutility.monitor.dist.Distribution.Started;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Collections;
@@ -102,6 +104,33 @@ class MonitorDistributionIT {
         Result plugins = dist.run("plugins", "--config", dist.manifest().toString());
         assertThat(plugins.stdout()).contains("FAILED corrupt.jar: not a valid jar file", "FAILED ghost.jar",
                 "strategy: p-value");
+    }
+
+    @Test
+    void aPinnedJarWhoseDigestDiffersIsRefusedWithBothDigests() throws Exception {
+        Path console = Distribution.bundledPlugin("console-logger");
+        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(console)));
+        String wrong = "0".repeat(64);
+        dist.writeManifest("""
+                plugins:
+                  dir: ../plugins
+                  verify: {console-logger: %s, drift-strategies: %s}
+                observers:
+                  - name: console
+                    type: console-logger
+                """.formatted(wrong, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(Distribution.bundledPlugin("drift-strategies"))))));
+
+        Result refused = dist.run("validate", "--config", dist.manifest().toString());
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.stderr()).contains("plugin " + console.getFileName() + " skipped: refused: its SHA-256 is "
+                + actual + " but plugins.verify pins " + wrong + " for plugin console-logger",
+                "unknown observer type 'console-logger'");
+
+        dist.writeManifest(Files.readString(dist.manifest()).replace(wrong, actual));
+        Result accepted = dist.run("validate", "--config", dist.manifest().toString());
+        assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
     }
 
     @ParameterizedTest(name = "{0}")

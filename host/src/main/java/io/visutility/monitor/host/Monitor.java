@@ -72,6 +72,7 @@ public final class Monitor implements AutoCloseable {
         Manifest manifest = new ManifestLoader().load(manifestFile);
         PluginHost plugins = new PluginHost(HostVersion.current());
         try {
+            plugins.pin(manifest.pins());
             ExtensionCatalog catalog = loadPlugins(plugins, manifest);
             EventBus bus = new EventBus();
             ObserverSet observers = ObserverSet.start(manifest, catalog, bus);
@@ -145,6 +146,7 @@ public final class Monitor implements AutoCloseable {
                 throw new ManifestException(manifest.file() + ": plugins.dir: cannot change while running ("
                         + manifest.pluginsDir() + " -> " + next.pluginsDir() + "); restart the host");
             }
+            plugins.pin(next.pins());
             String changes = observers.apply(next, plugins.catalog());
             manifest = next;
             LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);

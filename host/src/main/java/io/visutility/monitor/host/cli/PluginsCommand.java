@@ -30,6 +30,7 @@ final class PluginsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Manifest manifest = new ManifestLoader().load(config.file);
         try (PluginHost plugins = new PluginHost(HostVersion.current())) {
+            plugins.pin(manifest.pins());
             ExtensionCatalog catalog = Monitor.loadPlugins(plugins, manifest);
             PrintWriter out = spec.commandLine().getOut();
             out.println("plugins in " + manifest.pluginsDir() + " (host " + HostVersion.current() + "):");

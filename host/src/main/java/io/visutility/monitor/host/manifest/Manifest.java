@@ -3,6 +3,7 @@ package io.visutility.monitor.host.manifest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,9 +15,10 @@ import java.util.Optional;
  * @param debounce   {@code reload.debounce}: how long changes must settle before a reload
  * @param observers  the observer entries, enabled or not, in file order
  * @param http       the {@code ingest.http} block, if HTTP ingest is on
+ * @param pins       {@code plugins.verify}: plugin id to the SHA-256 (lower-case hex) its jar must have
  */
 public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers,
-                       Optional<HttpIngestSpec> http) {
+                       Optional<HttpIngestSpec> http, Map<String, String> pins) {
 
     /** The default {@code reload.debounce}. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);
@@ -24,6 +26,7 @@ public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debou
 
     public Manifest {
         observers = List.copyOf(observers);
+        pins = Map.copyOf(pins);
     }
 
     /** The entries with {@code enabled: true}. */

@@ -74,7 +74,8 @@ public final class ManifestLoader {
     public ManifestLoader(Function<String, String> environment) {
         this.environment = environment;
     }
-    private static final List<String> PLUGINS_KEYS = List.of("dir");
+    private static final List<String> PLUGINS_KEYS = List.of("dir", "verify");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final List<String> RELOAD_KEYS = List.of("watch", "debounce");
     private static final List<String> OBSERVER_KEYS =
             List.of("name", "type", "enabled", "events", "models", "strategy", "config", "dispatch");
@@ -154,6 +155,7 @@ public final class ManifestLoader {
             }
             Map<String, NodeTuple> top = mapping(root, "(top level)", TOP_KEYS);
             Path pluginsDir = pluginsDir(top.get("plugins"));
+            Map<String, String> pins = pins(top.get("plugins"));
             Settings reload = settings(valueOf(top.get("reload")), "reload", "reload", root, RELOAD_KEYS);
             boolean watch = true;
             Duration debounce = Manifest.DEFAULT_DEBOUNCE;
@@ -168,7 +170,7 @@ public final class ManifestLoader {
             if (!problems.isEmpty()) {
                 throw new ManifestException(problems);
             }
-            return new Manifest(file, pluginsDir, watch, debounce, observers, http);
+            return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins);
         }
 
         private Path pluginsDir(NodeTuple entry) {
@@ -181,6 +183,33 @@ public final class ManifestLoader {
             }
             Path base = file.toAbsolutePath().getParent();
             return dir == null ? base : base.resolve(dir).normalize();
+        }
+
+        /** {@code plugins.verify}: plugin id to a SHA-256 in hex. */
+        private Map<String, String> pins(NodeTuple entry) {
+            Map<String, String> pins = new LinkedHashMap<>();
+            if (entry == null || !(entry.getValueNode() instanceof MappingNode plugins)) {
+                return pins;
+            }
+            for (NodeTuple tuple : plugins.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key) || !key.getValue().equals("verify")) {
+                    continue;
+                }
+                for (Map.Entry<String, NodeTuple> pin : mapping(tuple.getValueNode(), "plugins.verify", null)
+                        .entrySet()) {
+                    // The source text: an all-digit digest would otherwise be read as a number.
+                    Node value = pin.getValue().getValueNode();
+                    String digest = value instanceof ScalarNode scalar ? scalar.getValue()
+                            : string(value, "plugins.verify." + pin.getKey());
+                    if (digest != null && !SHA256.matcher(digest).matches()) {
+                        problem(pin.getValue().getValueNode(), "plugins.verify." + pin.getKey(),
+                                "expected a SHA-256 as 64 hex digits, got '" + digest + "'");
+                    } else if (digest != null) {
+                        pins.put(pin.getKey(), digest.toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+            return pins;
         }
 
         private Optional<HttpIngestSpec> http(Node ingest) {

@@ -4,14 +4,18 @@ import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.ExtensionType;
 import io.visutility.monitor.api.Observer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +54,7 @@ public final class PluginHost implements AutoCloseable {
     private final PluginManager manager;
     private final Map<String, Loaded> loaded = new HashMap<>();
     private final Map<String, PluginProblem> problems = new TreeMap<>();
+    private Map<String, String> pins = Map.of();
     private long shadowCount;
 
     /** A started plugin: what it provides and the copy it was loaded from. */
@@ -73,6 +78,14 @@ public final class PluginHost implements AutoCloseable {
             }
         };
         manager.setSystemVersion(hostVersion);
+    }
+
+    /**
+     * Sets the SHA-256 (lower-case hex) each plugin id's jar must have; a jar whose digest differs
+     * is refused from then on. Plugins without a pin are not checked.
+     */
+    public synchronized void pin(Map<String, String> sha256ByPluginId) {
+        pins = Map.copyOf(sha256ByPluginId);
     }
 
     /**
@@ -100,7 +113,9 @@ public final class PluginHost implements AutoCloseable {
         try {
             checkDescriptor(jar);
             Files.copy(jar, shadow, StandardCopyOption.REPLACE_EXISTING);
+            checkPin(shadow); // the copy is what gets loaded, so that is what is verified
         } catch (PluginJarException e) {
+            deleteQuietly(shadow);
             return failed(jarName, e.getMessage());
         } catch (IOException e) {
             return failed(jarName, "cannot copy: " + e.getMessage());
@@ -254,6 +269,29 @@ public final class PluginHost implements AutoCloseable {
                     + (cause == null ? "" : ": " + rootMessage(cause)));
         }
         return plugin;
+    }
+
+    private void checkPin(Path jar) throws PluginJarException, IOException {
+        Optional<String> pluginId = pluginIdOf(jar);
+        String expected = pluginId.map(pins::get).orElse(null);
+        if (expected == null) {
+            return;
+        }
+        String actual;
+        try (InputStream in = Files.newInputStream(jar)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            actual = HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        if (!actual.equals(expected)) {
+            throw new PluginJarException("refused: its SHA-256 is " + actual + " but plugins.verify pins "
+                    + expected + " for plugin " + pluginId.get());
+        }
     }
 
     /** The Plugin-Id in a jar's manifest, if it is a readable jar that has one. */

@@ -174,6 +174,7 @@ class ManifestLoaderTest {
             dispatch sync+queue   | observers:\\n  - name: a\\n    type: t\\n    dispatch: {mode: sync, capacity: 4} | :4: observer 'a' dispatch: key 'capacity': applies only to mode: async
             dispatch unknown key  | observers:\\n  - name: a\\n    type: t\\n    dispatch: {size: 4} | :4: observers[0].dispatch.size: unknown key 'size'; valid keys: mode, capacity, when_full, block_timeout, pause_after_failures, pause, max_pause, shutdown_timeout
             dispatch bad duration | observers:\\n  - name: a\\n    type: t\\n    dispatch: {block_timeout: soon} | :4: observer 'a' dispatch: key 'block_timeout': expected a duration such as 250ms, 10s, 5m, 2h or 1d, got 'soon'
+            bad sha256 pin        | plugins:\\n  verify: {console-logger: abc} | :2: plugins.verify.console-logger: expected a SHA-256 as 64 hex digits, got 'abc'
             watch not a boolean   | reload:\\n  watch: often | :2: reload: key 'watch': expected true or false, got 'often'
             empty document        | "" | :1: the manifest is empty; expected keys: plugins, reload, observers, ingest
             top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, ingest, got a list
