@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.host.bus.DropReason;
 import io.visutility.monitor.host.bus.EventBus;
+import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code {"accepted":N,"rejected":M,"errors":[{"index":i,"error":"..."}]}} (valid events are kept
  * even when others in the same request are not); {@code 400} when nothing is valid; {@code 401}
  * without the configured bearer token (nothing is ingested); {@code 405} for another method;
- * {@code 413} past the body limit; {@code 415} for another content type. Requests beyond the
+ * {@code 413} past the body limit; {@code 415} for another content type; {@code 429} with
+ * {@code Retry-After} when a lane with {@code when_full: block} stayed full past its block timeout
+ * while the request was emitting (the body still counts what was accepted). Requests beyond the
  * request threads and a queue of 64 are refused (logged). {@code GET /healthz} answers {@code 200}
  * with the host's state as JSON; {@code GET /metrics} the host's metrics in the Prometheus text
  * format.
@@ -192,6 +196,7 @@ public final class HttpIngest implements AutoCloseable {
     private void ingest(HttpExchange exchange, List<Item> items) throws IOException {
         ObjectNode answer = MAPPER.createObjectNode();
         ArrayNode errors = MAPPER.createArrayNode();
+        long blockTimeoutsBefore = blockTimeouts();
         int accepted = 0;
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
@@ -205,7 +210,22 @@ public final class HttpIngest implements AutoCloseable {
         counter.accepted("http", accepted);
         counter.rejected("http", errors.size());
         answer.put("accepted", accepted).put("rejected", errors.size()).set("errors", errors);
+        if (accepted > 0 && blockTimeouts() > blockTimeoutsBefore) {
+            // A lane with when_full: block stayed full past its timeout while this request was
+            // emitting: its events were accepted (and counted as dropped there); ask to slow down.
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            respond(exchange, 429, answer);
+            return;
+        }
         respond(exchange, accepted > 0 ? 202 : 400, answer);
+    }
+
+    private long blockTimeouts() {
+        long total = 0;
+        for (ObserverStats stats : bus.stats()) {
+            total += stats.dropped(DropReason.BLOCK_TIMEOUT);
+        }
+        return total;
     }
 
     private void health(HttpExchange exchange) throws IOException {
