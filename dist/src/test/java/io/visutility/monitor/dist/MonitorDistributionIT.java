@@ -56,6 +56,24 @@ class MonitorDistributionIT {
     }
 
     @Test
+    void theJsonlSinkWritesAFileThatReplaysToTheSameEvents() throws Exception {
+        Path out = root.resolve("archive/events.jsonl");
+        dist.writeManifest("""
+                observers:
+                  - name: archive
+                    type: jsonl-sink
+                    dispatch: {when_full: block, block_timeout: 10s}
+                    config: {path: %s}
+                """.formatted(out));
+        Path sample = Distribution.HOME.resolve("examples/events.jsonl");
+
+        Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", sample.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(Files.readAllLines(out)).isEqualTo(Files.readAllLines(sample));
+    }
+
+    @Test
     void pluginsListsEveryBundledTypeAndValidatePasses() throws Exception {
         Result plugins = dist.run("plugins", "--config", dist.manifest().toString());
         assertThat(plugins.exitCode()).as(plugins.toString()).isZero();
@@ -135,7 +153,7 @@ class MonitorDistributionIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown type      | observers:\\n  - name: console\\n    type: consol-logger                                                                        | monitor.yaml:3: observer 'console' type: unknown observer type 'consol-logger'; known: console-logger, retraining-trigger
+            unknown type      | observers:\\n  - name: console\\n    type: consol-logger                                                                        | monitor.yaml:3: observer 'console' type: unknown observer type 'consol-logger'; known: console-logger, jsonl-sink, retraining-trigger
             unknown strategy  | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy: {type: p-valeu}                                | monitor.yaml:4: observer 'r' strategy.type: unknown strategy type 'p-valeu'; known: adwin, cusum, ewma, fixed-threshold, p-value, page-hinkley
             duplicate name    | observers:\\n  - name: console\\n    type: console-logger\\n  - name: console\\n    type: console-logger               | monitor.yaml:4: observers[1].name: duplicate observer name 'console' (first defined at line 2)
             wrong value type  | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy:\\n      type: fixed-threshold\\n      config:\\n        threshold: high | monitor.yaml:7: observer 'r' strategy 'fixed-threshold': key 'threshold': expected a number, got 'high'

@@ -1,0 +1,142 @@
+package io.visutility.monitor.plugins.jsonl;
+
+import io.visutility.monitor.api.AccuracyDrift;
+import io.visutility.monitor.api.ConceptDrift;
+import io.visutility.monitor.api.ExtensionType;
+import io.visutility.monitor.api.InferenceLatency;
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.Observer;
+import io.visutility.monitor.api.ObserverContext;
+import io.visutility.monitor.api.Settings;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.pf4j.Extension;
+
+/**
+ * Appends each event to a file as one line of the wire format (with {@code ts}), so the file can
+ * be replayed with {@code monitor run --replay}. A file that exists is continued, never
+ * truncated. With {@code max_bytes} the file is rotated before it would grow past that size:
+ * {@code events.jsonl} becomes {@code events.jsonl.1}, the older ones shift up, and at most
+ * {@code keep} rotated files are kept. Writes are buffered and flushed on {@link #stop()}.
+ *
+ * <p>Settings: {@code path} (required), {@code max_bytes} (0, the default: never rotate),
+ * {@code keep} (5).
+ *
+ * <p>Thread-safe: writes are serialized on the instance.
+ */
+@Extension
+@ExtensionType("jsonl-sink")
+public final class JsonlSinkObserver implements Observer {
+
+    private Path path;
+    private long maxBytes;
+    private int keep;
+    private Writer writer;
+    private long size;
+
+    @Override
+    public synchronized void start(ObserverContext ctx) throws IOException {
+        Settings settings = ctx.settings();
+        path = Path.of(settings.getString("path"));
+        maxBytes = settings.getLong("max_bytes", 0);
+        if (maxBytes < 0) {
+            throw settings.invalid("max_bytes", "must be >= 0 (0: never rotate), got " + maxBytes);
+        }
+        long keepValue = settings.getLong("keep", 5);
+        if (keepValue < 1 || keepValue > 1000) {
+            throw settings.invalid("keep", "must be from 1 to 1000, got " + keepValue);
+        }
+        keep = (int) keepValue;
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        open();
+    }
+
+    @Override
+    public synchronized void onEvent(ModelMetricEvent event) throws IOException {
+        String line = line(event);
+        long bytes = line.getBytes(StandardCharsets.UTF_8).length;
+        if (maxBytes > 0 && size > 0 && size + bytes > maxBytes) {
+            rotate();
+        }
+        writer.write(line);
+        size += bytes;
+    }
+
+    @Override
+    public synchronized void stop() throws IOException {
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+    }
+
+    private void open() throws IOException {
+        writer = new BufferedWriter(Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+        size = Files.size(path);
+    }
+
+    private void rotate() throws IOException {
+        writer.close();
+        Files.deleteIfExists(rotated(keep));
+        for (int i = keep - 1; i >= 1; i--) {
+            if (Files.exists(rotated(i))) {
+                Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+        open();
+    }
+
+    private Path rotated(int generation) {
+        return path.resolveSibling(path.getFileName() + "." + generation);
+    }
+
+    /** The event in the wire format, with its timestamp, and a newline. */
+    static String line(ModelMetricEvent event) {
+        StringBuilder json = new StringBuilder(128).append("{\"type\":\"").append(event.type())
+                .append("\",\"model\":");
+        quote(json, event.model().name()).append(",\"version\":");
+        quote(json, event.model().version());
+        if (event instanceof InferenceLatency latency) {
+            json.append(",\"latency_ms\":").append(latency.latencyMs());
+        } else if (event instanceof AccuracyDrift drift) {
+            json.append(",\"drift\":").append(drift.drift());
+        } else {
+            json.append(",\"p_value\":").append(((ConceptDrift) event).pValue());
+        }
+        return json.append(",\"ts\":\"").append(event.timestamp()).append("\"}\n").toString();
+    }
+
+    /** A JSON string literal (RFC 8259 escaping). */
+    private static StringBuilder quote(StringBuilder json, String text) {
+        json.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        return json.append('"');
+    }
+}
