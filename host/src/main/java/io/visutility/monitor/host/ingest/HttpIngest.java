@@ -54,6 +54,15 @@ public final class HttpIngest implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int QUEUED_REQUESTS = 64;
 
+    static {
+        // Without TCP_NODELAY the JDK server's responses wait on the client's delayed ACK: about
+        // 40 ms per request, 12 times fewer events per second in IngestHarness. Read once, when
+        // the JDK's server classes load, so it is set before the first server is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final EventBus bus;
