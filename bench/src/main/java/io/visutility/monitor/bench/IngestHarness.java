@@ -10,7 +10,6 @@ import io.visutility.monitor.host.ingest.IngestCounter;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import java.io.BufferedReader;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -112,19 +111,9 @@ public final class IngestHarness {
         EventBus bus = new EventBus();
         AtomicLong seen = new AtomicLong();
         bus.register("count", EventFilter.ALL, event -> seen.incrementAndGet(), DispatchPolicy.SYNC);
-        HttpIngest.MetricsWriter noMetrics = new HttpIngest.MetricsWriter() {
-            @Override
-            public String contentType() {
-                return "text/plain";
-            }
-
-            @Override
-            public void write(OutputStream out) {
-            }
-        };
         AtomicLong accepted = new AtomicLong();
         try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20,
-                clients), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE, noMetrics)) {
+                clients), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE, HttpIngest.MetricsWriter.NONE)) {
             URI uri = URI.create("http://127.0.0.1:" + http.port() + "/v1/events");
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson")

@@ -74,6 +74,18 @@ public final class HttpIngest implements AutoCloseable {
 
     /** Writes the host's metrics in the Prometheus text format, for {@code GET /metrics}. */
     public interface MetricsWriter {
+        /** Answers an empty page: for a server without telemetry. */
+        MetricsWriter NONE = new MetricsWriter() {
+            @Override
+            public String contentType() {
+                return "text/plain; charset=utf-8";
+            }
+
+            @Override
+            public void write(OutputStream out) {
+            }
+        };
+
         /** The content type of what {@link #write} writes. */
         String contentType();
 

@@ -10,7 +10,6 @@ import io.visutility.monitor.host.bus.EventFilter;
 import io.visutility.monitor.host.bus.OverflowPolicy;
 import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,18 +33,8 @@ class HttpIngestTest {
         Registration stuck = bus.register("stuck", EventFilter.ALL, event -> release.await(),
                 new DispatchPolicy(DispatchMode.ASYNC, 2, OverflowPolicy.BLOCK, Duration.ofMillis(5),
                         d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout()));
-        HttpIngest.MetricsWriter noMetrics = new HttpIngest.MetricsWriter() {
-            @Override
-            public String contentType() {
-                return "text/plain";
-            }
-
-            @Override
-            public void write(OutputStream out) {
-            }
-        };
         try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 2),
-                bus, Clock.systemUTC(), () -> null, IngestCounter.NONE, noMetrics)) {
+                bus, Clock.systemUTC(), () -> null, IngestCounter.NONE, HttpIngest.MetricsWriter.NONE)) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/events"))
                             .header("Content-Type", "application/x-ndjson")
