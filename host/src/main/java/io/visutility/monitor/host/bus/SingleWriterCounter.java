@@ -30,10 +30,6 @@ final class SingleWriterCounter {
         VALUE.setRelease(this, (long) VALUE.get(this) + 1);
     }
 
-    void add(long delta) {
-        VALUE.setRelease(this, (long) VALUE.get(this) + delta);
-    }
-
     long get() {
         return (long) VALUE.getAcquire(this);
     }

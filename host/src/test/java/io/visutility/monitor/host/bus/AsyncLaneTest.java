@@ -180,8 +180,8 @@ class AsyncLaneTest {
         ExecutorService producer = Executors.newSingleThreadExecutor();
         try {
             Future<?> blockedEmit = producer.submit(() -> bus.emit(event(3)));
-            Thread.sleep(100); // give the emit time to find the queue full (it must then wait, not drop)
-            assertThat(blockedEmit).isNotDone();
+            // the queue is full: the emit must keep waiting (not drop) for as long as the observer is stuck
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !blockedEmit.isDone());
             gated.release.countDown();
             blockedEmit.get(10, TimeUnit.SECONDS);
         } finally {
