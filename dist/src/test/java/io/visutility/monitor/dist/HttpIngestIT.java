@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.visutility.monitor.dist.Distribution.Started;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +51,8 @@ class HttpIngestIT {
                 observers:
                   - name: console
                     type: console-logger
+                  - name: model-metrics
+                    type: prometheus-model-metrics
                 """);
         host = dist.start(Map.of("MONITOR_TOKEN", TOKEN), "run", "--config", dist.manifest().toString());
         Pattern listening = Pattern.compile("http ingest listening on 127\\.0\\.0\\.1:(\\d+)");
@@ -139,22 +143,29 @@ class HttpIngestIT {
                 + Long.parseLong(stopped.group(4))).isEqualTo(received);
     }
 
-    private static final Pattern SAMPLE = Pattern.compile(
-            "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*})? "
-                    + "(-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|\\+Inf|-Inf)( -?[0-9]+)?");
-    private static final Pattern COMMENT = Pattern.compile("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
-
     private String metrics() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
-        // every line is a HELP/TYPE comment or a sample in the text exposition format
-        assertThat(response.body().lines()).allSatisfy(line ->
-                assertThat(SAMPLE.matcher(line).matches() || COMMENT.matcher(line).matches())
-                        .as("exposition line: %s", line).isTrue());
+        assertValidExposition(response.body());
         return response.body();
+    }
+
+    /** Prometheus' own parser and linter: {@code promtool check metrics} (Debian's prometheus package). */
+    private static void assertValidExposition(String metrics) throws Exception {
+        Process promtool;
+        try {
+            promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("promtool not found: install Debian's prometheus package (.ci/run does)", e);
+        }
+        try (OutputStream in = promtool.getOutputStream()) {
+            in.write(metrics.getBytes(StandardCharsets.UTF_8));
+        }
+        String verdict = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor()).as("promtool check metrics: %s", verdict).isZero();
     }
 
     private static double sample(String metrics, String series) {
@@ -167,10 +178,13 @@ class HttpIngestIT {
     void metricsAreValidExpositionAndMoveAsEventsFlow() throws Exception {
         String before = metrics();
         assertThat(before).contains("jvm_memory_used_bytes", "# TYPE monitor_observer_delivered_total counter",
-                "monitor_plugins_loaded 4.0");
-        assertThat(post("application/x-ndjson", (EVENT + "\n").repeat(30) + "{bad\n", TOKEN).statusCode())
-                .isEqualTo(202);
+                "monitor_plugins_loaded " + Distribution.bundledPlugins().size() + ".0");
+        String latency = "{\"type\":\"inference_latency\",\"model\":\"m\",\"version\":\"v1\",\"latency_ms\":%d}\n";
+        String body = (EVENT + "\n").repeat(28) + latency.formatted(40) + latency.formatted(2000) + "{bad\n";
+        assertThat(post("application/x-ndjson", body, TOKEN).statusCode()).isEqualTo(202);
 
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                sample(metrics(), "monitor_observer_delivered_total{observer=\"model-metrics\"}") == 30.0);
         await().atMost(Duration.ofSeconds(5)).until(() ->
                 sample(metrics(), "monitor_observer_delivered_total{observer=\"console\"}") == 30.0);
         String after = metrics();
@@ -180,6 +194,15 @@ class HttpIngestIT {
         assertThat(sample(after, "monitor_observer_dropped_total{observer=\"console\",reason=\"queue_full\"}"))
                 .isEqualTo(0.0);
         assertThat(sample(after, "monitor_observer_queued{observer=\"console\"}")).isEqualTo(0.0);
+        assertThat(sample(after, "monitor_observer_processing_seconds_count{observer=\"console\"}")).isEqualTo(30.0);
+        assertThat(sample(after, "monitor_observer_processing_seconds_bucket{observer=\"console\",le=\"+Inf\"}"))
+                .isEqualTo(30.0);
+        // the model metrics plugin: latency in seconds per model version, the last p-value
+        assertThat(sample(after, "model_inference_latency_seconds_count{model=\"m\",version=\"v1\"}")).isEqualTo(2.0);
+        assertThat(sample(after, "model_inference_latency_seconds_sum{model=\"m\",version=\"v1\"}")).isEqualTo(2.04);
+        assertThat(sample(after, "model_inference_latency_seconds_bucket{model=\"m\",version=\"v1\",le=\"0.05\"}"))
+                .isEqualTo(1.0);
+        assertThat(sample(after, "model_concept_drift_p_value{model=\"m\",version=\"v1\"}")).isEqualTo(0.5);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.visutility.monitor.host;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.Manifest;
@@ -10,6 +11,7 @@ import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
+import io.visutility.monitor.host.telemetry.PluginMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,7 @@ public final class Monitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("reload");
 
     private final PluginHost plugins;
+    private final PrometheusRegistry registry;
     private final EventBus bus;
     private final ObserverSet observers;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,9 +59,11 @@ public final class Monitor implements AutoCloseable {
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
 
-    private Monitor(Manifest manifest, PluginHost plugins, EventBus bus, ObserverSet observers) {
+    private Monitor(Manifest manifest, PluginHost plugins, PrometheusRegistry registry, EventBus bus,
+                    ObserverSet observers) {
         this.manifest = manifest;
         this.plugins = plugins;
+        this.registry = registry;
         this.bus = bus;
         this.observers = observers;
     }
@@ -74,9 +79,10 @@ public final class Monitor implements AutoCloseable {
         try {
             plugins.pin(manifest.pins());
             ExtensionCatalog catalog = loadPlugins(plugins, manifest);
+            PrometheusRegistry registry = new PrometheusRegistry();
             EventBus bus = new EventBus();
-            ObserverSet observers = ObserverSet.start(manifest, catalog, bus);
-            return new Monitor(manifest, plugins, bus, observers);
+            ObserverSet observers = ObserverSet.start(manifest, catalog, bus, new PluginMetrics(registry));
+            return new Monitor(manifest, plugins, registry, bus, observers);
         } catch (ManifestException | RuntimeException | Error e) {
             plugins.close();
             throw e;
@@ -99,6 +105,11 @@ public final class Monitor implements AutoCloseable {
     /** The bus to emit events on. */
     public EventBus bus() {
         return bus;
+    }
+
+    /** The registry of the metrics the observers publish; the host's own telemetry joins it. */
+    public PrometheusRegistry metricsRegistry() {
+        return registry;
     }
 
     /** The manifest this host runs now. */

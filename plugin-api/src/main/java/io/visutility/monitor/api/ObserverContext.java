@@ -33,4 +33,12 @@ public interface ObserverContext {
 
     /** A logger named after this instance ({@code observer.<name>}). */
     Logger logger();
+
+    /**
+     * Where this observer publishes its own metrics: the host's registry, served on
+     * {@code GET /metrics}. The default, for contexts made in plugin tests, is {@link Metrics#NONE}.
+     */
+    default Metrics metrics() {
+        return Metrics.NONE;
+    }
 }

@@ -51,6 +51,7 @@ final class AsyncLane extends Lane implements Runnable {
     private final SingleWriterCounter delivered = new SingleWriterCounter();
     private final SingleWriterCounter failed = new SingleWriterCounter();
     private final SingleWriterCounter droppedShutdown = new SingleWriterCounter();
+    private final ProcessingTimeHistogram processingTime = new ProcessingTimeHistogram();
     private final LongAdder droppedQueueFull = new LongAdder();
     private final LongAdder droppedEvicted = new LongAdder();
     private final LongAdder droppedBlockTimeout = new LongAdder();
@@ -164,6 +165,8 @@ final class AsyncLane extends Lane implements Runnable {
 
     private int deliverBatch() {
         int taken = 0;
+        int calls = 0;
+        long start = 0;
         ModelMetricEvent event;
         while (taken < BATCH && !(holdRequested && !closing) && (event = queue.relaxedPoll()) != null) {
             taken++;
@@ -171,17 +174,29 @@ final class AsyncLane extends Lane implements Runnable {
                 droppedShutdown.increment();
                 continue;
             }
+            if (calls++ == 0) {
+                start = System.nanoTime();
+            }
             long outcome = call(event);
             if (outcome == DELIVERED) {
                 delivered.increment();
             } else {
                 failed.increment();
                 if (outcome > 0) {
+                    timed(start, calls);
+                    calls = 0;
                     pause(outcome);
                 }
             }
         }
+        timed(start, calls);
         return taken;
+    }
+
+    private void timed(long start, int calls) {
+        if (calls > 0) {
+            processingTime.record(System.nanoTime() - start, calls);
+        }
     }
 
     private void waitWhileHeld() {
@@ -285,6 +300,6 @@ final class AsyncLane extends Lane implements Runnable {
                 Map.of(DropReason.QUEUE_FULL, queueFull, DropReason.EVICTED, droppedEvicted.sum(),
                         DropReason.BLOCK_TIMEOUT, blockTimeout, DropReason.SHUTDOWN, droppedShutdown.get(),
                         DropReason.CLOSED, droppedClosed.sum()),
-                Math.max(0, produced - consumed), failures.paused());
+                Math.max(0, produced - consumed), failures.paused(), processingTime.snapshot());
     }
 }

@@ -16,9 +16,12 @@ import java.util.Map;
  * @param dropped   events not delivered, by reason (every reason present, zero or not)
  * @param queued    events waiting in the lane's queue (always 0 in sync mode)
  * @param paused    whether the observer is paused after repeated failures
+ * @param processing how long its {@code onEvent} calls took (async lanes only; sync lanes are
+ *                   not timed and report {@link ProcessingTime#NONE})
  */
 public record ObserverStats(String name, DispatchMode mode, long received, long delivered, long failed,
-                            Map<DropReason, Long> dropped, long queued, boolean paused) {
+                            Map<DropReason, Long> dropped, long queued, boolean paused,
+                            ProcessingTime processing) {
 
     public ObserverStats {
         EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);

@@ -223,6 +223,7 @@ final class SyncLane extends Lane {
         return new ObserverStats(name, DispatchMode.SYNC, received,
                 Math.max(0, received - bad - paused - closed - full - evicted - timedOut - queued), bad,
                 Map.of(DropReason.PAUSED, paused, DropReason.CLOSED, closed, DropReason.QUEUE_FULL, full,
-                        DropReason.EVICTED, evicted, DropReason.BLOCK_TIMEOUT, timedOut), queued, failures.paused());
+                        DropReason.EVICTED, evicted, DropReason.BLOCK_TIMEOUT, timedOut), queued, failures.paused(),
+                ProcessingTime.NONE);
     }
 }

@@ -11,6 +11,7 @@ import io.visutility.monitor.host.bus.DropReason;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -264,10 +265,19 @@ public final class HttpIngest implements AutoCloseable {
 
     private void metrics(HttpExchange exchange) throws IOException {
         try (exchange) {
+            // Rendered before the status is sent, so that a failing metric gives a 500, not a cut-off 200.
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            try {
+                metrics.write(body);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("GET /metrics failed", e);
+                respond(exchange, 500, error("cannot render metrics: " + e));
+                return;
+            }
             exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
-            exchange.sendResponseHeaders(200, 0);
+            exchange.sendResponseHeaders(200, body.size());
             try (OutputStream out = exchange.getResponseBody()) {
-                metrics.write(out);
+                body.writeTo(out);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.observers;
 
 import io.visutility.monitor.api.DriftStrategy;
+import io.visutility.monitor.api.Metrics;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.manifest.ObserverSpec;
@@ -18,10 +19,12 @@ final class HostObserverContext implements ObserverContext {
     private final ObserverSpec spec;
     private final ExtensionClass<DriftStrategy> strategyClass;
     private final Logger logger;
+    private final Metrics metrics;
 
     /** @param strategyClass the entry's strategy type, or null if it configures none */
-    HostObserverContext(ObserverSpec spec, ExtensionClass<DriftStrategy> strategyClass) {
+    HostObserverContext(ObserverSpec spec, ExtensionClass<DriftStrategy> strategyClass, Metrics metrics) {
         this.spec = spec;
+        this.metrics = metrics;
         this.strategyClass = strategyClass;
         this.logger = LoggerFactory.getLogger("observer." + spec.name());
     }
@@ -56,5 +59,10 @@ final class HostObserverContext implements ObserverContext {
     @Override
     public Logger logger() {
         return logger;
+    }
+
+    @Override
+    public Metrics metrics() {
+        return metrics;
     }
 }

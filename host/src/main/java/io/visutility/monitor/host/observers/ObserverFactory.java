@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.observers;
 
 import io.visutility.monitor.api.DriftStrategy;
+import io.visutility.monitor.api.Metrics;
 import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.manifest.ObserverSpec;
@@ -52,7 +53,7 @@ final class ObserverFactory {
      *
      * @throws EntryException naming the manifest line, if it cannot run
      */
-    static Created create(ObserverSpec spec, ExtensionCatalog catalog) throws EntryException {
+    static Created create(ObserverSpec spec, ExtensionCatalog catalog, Metrics metrics) throws EntryException {
         String owner = "observer '" + spec.name() + "'";
         ExtensionClass<Observer> observerClass;
         ExtensionClass<DriftStrategy> strategyClass = null;
@@ -69,7 +70,7 @@ final class ObserverFactory {
                 throw new EntryException(strategy.typeAt().problem(owner + " strategy.type", e.getMessage()), true);
             }
         }
-        HostObserverContext context = new HostObserverContext(spec, strategyClass);
+        HostObserverContext context = new HostObserverContext(spec, strategyClass, metrics);
         if (strategyClass != null) {
             String reader = "strategy " + spec.strategy().get().type();
             callPlugin(spec, context::newStrategy, reader);

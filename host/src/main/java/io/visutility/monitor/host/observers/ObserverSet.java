@@ -1,5 +1,6 @@
 package io.visutility.monitor.host.observers;
 
+import io.visutility.monitor.api.Metrics;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.host.bus.EventBus;
@@ -38,6 +39,7 @@ public final class ObserverSet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ObserverSet.class);
 
     private final EventBus bus;
+    private final Metrics metrics;
     private final Map<String, Active> active = new LinkedHashMap<>();
     /** Enabled entries whose observer or strategy type no loaded plugin provides. */
     private final Map<String, ObserverSpec> waiting = new LinkedHashMap<>();
@@ -47,8 +49,9 @@ public final class ObserverSet implements AutoCloseable {
     private record Active(ObserverSpec spec, Observer observer, Registration registration, Set<String> pluginIds) {
     }
 
-    private ObserverSet(EventBus bus) {
+    private ObserverSet(EventBus bus, Metrics metrics) {
         this.bus = bus;
+        this.metrics = metrics;
     }
 
     /**
@@ -57,13 +60,13 @@ public final class ObserverSet implements AutoCloseable {
      * @throws ManifestException listing every entry that cannot run; nothing is then registered
      *                           and every observer already started is stopped again
      */
-    public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus)
+    public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus, Metrics metrics)
             throws ManifestException {
         List<String> problems = new ArrayList<>();
         Map<ObserverSpec, Created> created = new LinkedHashMap<>();
         for (ObserverSpec spec : manifest.enabledObservers()) {
             try {
-                created.put(spec, ObserverFactory.create(spec, catalog));
+                created.put(spec, ObserverFactory.create(spec, catalog, metrics));
             } catch (EntryException e) {
                 problems.add(e.getMessage());
             }
@@ -72,7 +75,7 @@ public final class ObserverSet implements AutoCloseable {
             created.forEach((spec, instance) -> ObserverFactory.stop(spec, instance.observer()));
             throw new ManifestException(problems);
         }
-        ObserverSet set = new ObserverSet(bus);
+        ObserverSet set = new ObserverSet(bus, metrics);
         synchronized (set) {
             created.forEach(set::register);
         }
@@ -119,7 +122,7 @@ public final class ObserverSet implements AutoCloseable {
                 continue;
             }
             try {
-                created.put(spec, ObserverFactory.create(spec, catalog));
+                created.put(spec, ObserverFactory.create(spec, catalog, metrics));
             } catch (EntryException e) {
                 if (e.missingType()) {
                     nowWaiting.put(spec.name(), spec);
@@ -207,7 +210,7 @@ public final class ObserverSet implements AutoCloseable {
         for (Active entry : affected) {
             ObserverSpec spec = entry.spec();
             try {
-                Created instance = ObserverFactory.create(spec, catalog);
+                Created instance = ObserverFactory.create(spec, catalog, metrics);
                 held.put(spec.name(), entry.registration().resume(instance.observer()));
                 active.put(spec.name(), new Active(spec, instance.observer(), entry.registration(),
                         instance.pluginIds()));
@@ -231,7 +234,7 @@ public final class ObserverSet implements AutoCloseable {
         List<String> started = new ArrayList<>();
         for (ObserverSpec spec : List.copyOf(waiting.values())) {
             try {
-                register(spec, ObserverFactory.create(spec, catalog));
+                register(spec, ObserverFactory.create(spec, catalog, metrics));
                 waiting.remove(spec.name());
                 started.add(spec.name());
             } catch (EntryException e) {

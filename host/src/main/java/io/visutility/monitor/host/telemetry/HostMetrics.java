@@ -25,11 +25,13 @@ import java.util.function.ToLongFunction;
  */
 public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWriter {
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusRegistry registry;
     private final Counter received;
     private final Counter rejected;
 
+    /** Registers the host's metrics in the monitor's registry, next to those its plugins publish. */
     public HostMetrics(Monitor monitor) {
+        registry = monitor.metricsRegistry();
         JvmMetrics.builder().register(registry);
         received = Counter.builder().name("monitor_events_received")
                 .help("Events accepted from a source").labelNames("source").register(registry);
@@ -55,6 +57,7 @@ public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWrite
                 .help("1 while an observer is paused after repeated failures").labelNames("observer")
                 .callback(callback -> monitor.observerStats().forEach((name, stats) ->
                         callback.call(stats.paused() ? 1 : 0, name))).register(registry);
+        registry.register(new ProcessingTimeCollector(monitor));
         CounterWithCallback.builder().name("monitor_reloads")
                 .help("Manifest and plugin reloads, by result").labelNames("result")
                 .callback(callback -> {

@@ -1,0 +1,76 @@
+package io.visutility.monitor.host.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.visutility.monitor.api.Metrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PluginMetricsTest {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PluginMetrics metrics = new PluginMetrics(registry);
+
+    private String scrape() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void publishesCountersGaugesAndHistogramsInTheRegistry() throws IOException {
+        metrics.counter("sink_writes", "Writes", "observer").inc(2, "archive");
+        metrics.gauge("queue_depth", "Depth").set(7);
+        Metrics.Histogram latency = metrics.histogram("latency_seconds", "Latency", List.of(0.1, 1.0), "model");
+        latency.observe(0.05, "m");
+        latency.observe(3, "m");
+
+        assertThat(scrape()).contains(
+                "sink_writes_total{observer=\"archive\"} 2.0",
+                "queue_depth 7.0",
+                "latency_seconds_bucket{model=\"m\",le=\"0.1\"} 1",
+                "latency_seconds_bucket{model=\"m\",le=\"1.0\"} 1",
+                "latency_seconds_bucket{model=\"m\",le=\"+Inf\"} 2",
+                "latency_seconds_sum{model=\"m\"} 3.05");
+    }
+
+    @Test
+    void theSameNameAndShapeIsTheSameMetricSoCountsSurviveAReload() throws IOException {
+        metrics.counter("triggers", "Triggers", "model").inc(1, "m");
+        metrics.counter("triggers", "Triggers", "model").inc(1, "m");
+
+        assertThat(scrape()).contains("triggers_total{model=\"m\"} 2.0");
+    }
+
+    @Test
+    void refusesAnotherShapeForATakenNameAndNamesTheHostReserves() {
+        metrics.counter("triggers", "Triggers", "model");
+
+        assertThatThrownBy(() -> metrics.gauge("triggers", "Triggers", "model"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metric 'triggers' is already a counter with labels [model]; "
+                        + "asked for a gauge with labels [model]");
+        assertThatThrownBy(() -> metrics.counter("triggers", "Triggers", "model", "version"))
+                .hasMessageContaining("already a counter with labels [model]");
+        assertThatThrownBy(() -> metrics.counter("monitor_events", "Mine"))
+                .hasMessage("metric name 'monitor_events': the prefix monitor_ is the host's own");
+        assertThatThrownBy(() -> metrics.counter("bad-name", "Bad"))
+                .hasMessageContaining("metric name 'bad-name' is not valid");
+        assertThatThrownBy(() -> metrics.histogram("h", "H", List.of(1.0, 0.5)))
+                .hasMessageContaining("buckets must be finite and ascending");
+    }
+
+    @Test
+    void wrongLabelValuesAndNegativeIncrementsThrowToTheCaller() {
+        Metrics.Counter counter = metrics.counter("events", "Events", "model");
+
+        assertThatThrownBy(() -> counter.inc(1, "m", "extra")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> counter.inc(-1, "m")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
