@@ -6,9 +6,8 @@ import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
 import io.visutility.monitor.host.reload.ReloadWatcher;
 import io.visutility.monitor.host.telemetry.HostMetrics;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BufferedReader input = replay == null ? null : open(replay);
+        InputStream input = replay == null ? null : open(replay);
         Monitor monitor = Monitor.start(config.file);
         // Closed newest first, then the monitor; the hook is in place before anything else starts,
         // so a SIGTERM at any point still stops every observer once.
@@ -101,12 +100,12 @@ final class RunCommand implements Callable<Integer> {
         return replay.equals("-") ? "stdin" : replay;
     }
 
-    private static BufferedReader open(String replay) throws UsageException, IOException {
+    private static InputStream open(String replay) throws UsageException, IOException {
         if (replay.equals("-")) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return System.in;
         }
         try {
-            return Files.newBufferedReader(Path.of(replay), StandardCharsets.UTF_8);
+            return Files.newInputStream(Path.of(replay));
         } catch (NoSuchFileException e) {
             throw new UsageException("--replay: no such file: " + replay);
         }

@@ -38,6 +38,13 @@ public final class EventJson {
             AccuracyDrift.TYPE, "drift",
             ConceptDrift.TYPE, "p_value");
     private static final List<String> COMMON_FIELDS = List.of("type", "model", "version", "ts");
+    /** How much of a rejected value a message shows. */
+    private static final int SHOWN_CHARS = 80;
+
+    /** The longest line of JSON lines (replay, NDJSON) read as an event; an event is about 150 bytes. */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
+    /** The longest {@code model} and {@code version}: they become log fields and metric labels. */
+    public static final int MAX_NAME_CHARS = 256;
 
     private EventJson() {
     }
@@ -98,7 +105,7 @@ public final class EventJson {
             return switch (type) {
                 case InferenceLatency.TYPE -> {
                     if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-                        throw new EventFormatException("field 'latency_ms' must be a whole number, got " + value);
+                        throw new EventFormatException("field 'latency_ms' must be a whole number, got " + shown(value));
                     }
                     yield new InferenceLatency(model, value.longValue(), ts);
                 }
@@ -116,14 +123,17 @@ public final class EventJson {
             throw new EventFormatException("missing field '" + field + "'");
         }
         if (!value.isTextual() || value.textValue().isBlank()) {
-            throw new EventFormatException("field '" + field + "' must be a non-blank string, got " + value);
+            throw new EventFormatException("field '" + field + "' must be a non-blank string, got " + shown(value));
+        }
+        if (value.textValue().length() > MAX_NAME_CHARS) {
+            throw new EventFormatException("field '" + field + "' is longer than " + MAX_NAME_CHARS + " characters");
         }
         return value.textValue();
     }
 
     private static double number(JsonNode value, String field) throws EventFormatException {
         if (!value.isNumber()) {
-            throw new EventFormatException("field '" + field + "' must be a number, got " + value);
+            throw new EventFormatException("field '" + field + "' must be a number, got " + shown(value));
         }
         return value.doubleValue();
     }
@@ -137,7 +147,13 @@ public final class EventJson {
             return Instant.parse(ts.asText());
         } catch (DateTimeParseException e) {
             throw new EventFormatException("field 'ts' must be an ISO-8601 instant such as 2026-11-26T10:00:00Z, got "
-                    + ts);
+                    + shown(ts));
         }
+    }
+
+    /** A value for a message, cut short: a client's garbage must not flood the log or the answer. */
+    private static String shown(JsonNode value) {
+        String text = value.toString();
+        return text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + "... (" + text.length() + " chars)";
     }
 }

@@ -11,6 +11,7 @@ import io.visutility.monitor.host.bus.DropReason;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -162,6 +163,10 @@ public final class HttpIngest implements AutoCloseable {
                 respond(exchange, 413, error("body larger than " + spec.maxBodyBytes() + " bytes"));
                 return;
             }
+            if (type.equals("application/x-ndjson")) {
+                ingest(exchange, ndjson(body));
+                return;
+            }
             String text;
             try {
                 text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -170,7 +175,7 @@ public final class HttpIngest implements AutoCloseable {
                 respond(exchange, 400, error("body is not valid UTF-8"));
                 return;
             }
-            ingest(exchange, type.equals("application/x-ndjson") ? ndjson(text) : json(text));
+            ingest(exchange, json(text));
         }
     }
 
@@ -195,15 +200,21 @@ public final class HttpIngest implements AutoCloseable {
         return items;
     }
 
-    private List<Item> ndjson(String text) {
+    /** Each line on its own: a line that is too long or not UTF-8 is rejected, the others kept. */
+    private List<Item> ndjson(byte[] body) throws IOException {
         List<Item> items = new ArrayList<>();
-        text.lines().filter(line -> !line.isBlank()).forEach(line -> {
-            try {
-                items.add(item(EventJson.readTree(line)));
-            } catch (EventFormatException e) {
-                items.add(new Item(null, e.getMessage()));
+        BoundedLineReader lines = new BoundedLineReader(new ByteArrayInputStream(body), EventJson.MAX_LINE_BYTES);
+        for (BoundedLineReader.Line line = lines.next(); line != null; line = lines.next()) {
+            if (line instanceof BoundedLineReader.Rejected bad) {
+                items.add(new Item(null, bad.reason()));
+            } else if (!((BoundedLineReader.Text) line).text().isBlank()) {
+                try {
+                    items.add(item(EventJson.readTree(((BoundedLineReader.Text) line).text())));
+                } catch (EventFormatException e) {
+                    items.add(new Item(null, e.getMessage()));
+                }
             }
-        });
+        }
         return items;
     }
 

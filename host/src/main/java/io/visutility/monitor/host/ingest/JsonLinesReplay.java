@@ -2,16 +2,17 @@ package io.visutility.monitor.host.ingest;
 
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.host.bus.EventBus;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Emits the events of a JSON-lines stream (a file or stdin) on a bus, in order. A line that is
- * not a valid event is logged with its line number and reason and counted; the lines around it
- * are still processed. Blank lines are skipped.
+ * not a valid event (bad JSON or field, invalid UTF-8, longer than {@link EventJson#MAX_LINE_BYTES})
+ * is logged with its line number and reason and counted; the lines around it are still processed.
+ * Blank lines are skipped.
  *
  * <p>Not thread-safe: one replay reads one stream on the calling thread.
  */
@@ -40,18 +41,23 @@ public final class JsonLinesReplay {
      * @param source the stream's name in messages, e.g. the file name or {@code stdin}
      * @throws IOException if the stream cannot be read
      */
-    public ReplaySummary replay(BufferedReader in, String source) throws IOException {
+    public ReplaySummary replay(InputStream in, String source) throws IOException {
+        BoundedLineReader lines = new BoundedLineReader(in, EventJson.MAX_LINE_BYTES);
         long replayed = 0;
         long rejected = 0;
         long lineNumber = 0;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+        for (BoundedLineReader.Line line = lines.next(); line != null; line = lines.next()) {
             lineNumber++;
-            if (line.isBlank()) {
-                continue;
-            }
             ModelMetricEvent event;
             try {
-                event = EventJson.parse(line, clock.instant());
+                if (line instanceof BoundedLineReader.Rejected bad) {
+                    throw new EventFormatException(bad.reason());
+                }
+                String text = ((BoundedLineReader.Text) line).text();
+                if (text.isBlank()) {
+                    continue;
+                }
+                event = EventJson.parse(text, clock.instant());
             } catch (EventFormatException e) {
                 rejected++;
                 counter.rejected("replay", 1);

@@ -46,10 +46,12 @@ class EventJsonTest {
             drift overflows     | {"type":"accuracy_drift","model":"m","version":"v","drift":1e999}           | drift must be a finite number, got Infinity
             wrong metric field  | {"type":"accuracy_drift","model":"m","version":"v","p_value":0.1}           | unknown field 'p_value' for accuracy_drift; fields: type, model, version, drift, ts (optional)
             duplicate field     | {"type":"accuracy_drift","model":"m","model":"n","version":"v","drift":0.1} | not valid JSON: Duplicate field 'model'
+            NaN drift           | {"type":"accuracy_drift","model":"m","version":"v","drift":NaN}            | not valid JSON: Non-standard token 'NaN'
+            long model name     | {"type":"accuracy_drift","model":"%s","version":"v","drift":0.1}           | field 'model' is longer than 256 characters
             bad timestamp       | {"type":"accuracy_drift","model":"m","version":"v","drift":0.1,"ts":"today"} | field 'ts' must be an ISO-8601 instant such as 2026-11-26T10:00:00Z, got "today"
             """)
     void rejectsWithAReason(String description, String json, String reason) {
-        assertThatThrownBy(() -> EventJson.parse(json, NOW))
+        assertThatThrownBy(() -> EventJson.parse(json.formatted("m".repeat(257)), NOW))
                 .isInstanceOf(EventFormatException.class)
                 .hasMessageStartingWith(reason);
     }

@@ -6,8 +6,9 @@ import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.EventFilter;
-import java.io.BufferedReader;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,12 +34,59 @@ class JsonLinesReplayTest {
         Clock clock = Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
 
         ReplaySummary summary = new JsonLinesReplay(bus, clock)
-                .replay(new BufferedReader(new StringReader(input)), "events.jsonl");
+                .replay(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), "events.jsonl");
 
         assertThat(summary).isEqualTo(new ReplaySummary(3, 2));
         assertThat(summary).hasToString("replayed 3 events, rejected 2");
         assertThat(received).extracting(ModelMetricEvent::type)
                 .containsExactly("inference_latency", "concept_drift", "accuracy_drift");
         assertThat(received).allSatisfy(e -> assertThat(e.timestamp()).isEqualTo(clock.instant()));
+    }
+
+    @Test
+    void rejectsALineThatIsTooLongOrNotUtf8AndKeepsTheLinesAroundIt() throws Exception {
+        EventBus bus = new EventBus();
+        List<ModelMetricEvent> received = new ArrayList<>();
+        bus.register("all", EventFilter.ALL, received::add, DispatchPolicy.SYNC);
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        String good = "{\"type\":\"concept_drift\",\"model\":\"a\",\"version\":\"v1\",\"p_value\":0.5}";
+        input.write((good + "\r\n").getBytes(StandardCharsets.UTF_8));
+        input.write(("{\"type\":\"concept_drift\",\"model\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        input.write(good.replace("\"a\"", "\"b\"").getBytes(StandardCharsets.UTF_8));
+        input.write('\n');
+        input.write("{\"type\":\"concept_drift\",\"model\":\"".getBytes(StandardCharsets.UTF_8));
+        input.write(new byte[] {(byte) 0xff, (byte) 0xfe});
+        input.write("\",\"version\":\"v1\",\"p_value\":0.5}\n".getBytes(StandardCharsets.UTF_8));
+        input.write(good.replace("\"a\"", "\"c\"").getBytes(StandardCharsets.UTF_8)); // no final line break
+        List<String> reasons = new ArrayList<>();
+        IngestCounter counter = new IngestCounter() {
+            @Override
+            public void accepted(String source, long events) {
+            }
+
+            @Override
+            public void rejected(String source, long events) {
+                reasons.add(source + " " + events);
+            }
+        };
+
+        ReplaySummary summary = new JsonLinesReplay(bus, Clock.systemUTC(), counter)
+                .replay(new ByteArrayInputStream(input.toByteArray()), "events.jsonl");
+
+        assertThat(summary).isEqualTo(new ReplaySummary(3, 2));
+        assertThat(reasons).containsExactly("replay 1", "replay 1");
+        assertThat(received).extracting(event -> event.model().name()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aStreamWithoutAnyLineBreakIsOneLineBoundedInMemory() throws Exception {
+        byte[] endless = new byte[3 * EventJson.MAX_LINE_BYTES + 17];
+        java.util.Arrays.fill(endless, (byte) 'x');
+        BoundedLineReader lines = new BoundedLineReader(new ByteArrayInputStream(endless), EventJson.MAX_LINE_BYTES);
+
+        assertThat(lines.next()).isEqualTo(new BoundedLineReader.Rejected(
+                "line of " + endless.length + " bytes is longer than the limit of " + EventJson.MAX_LINE_BYTES));
+        assertThat(lines.next()).isNull();
     }
 }
