@@ -2,6 +2,7 @@ package io.visutility.monitor.plugins.retraining;
 
 import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.ExtensionType;
+import io.visutility.monitor.api.Metrics;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
@@ -30,12 +31,20 @@ import org.slf4j.Logger;
  * did live. A WARNING verdict logs {@code drift warning ...} in the same shape, once per warning
  * episode (until a STABLE or DRIFT verdict ends it).
  *
+ * <p>Besides the log line, each trigger runs the configured {@code action}: {@code log} (the
+ * default: nothing more), {@code webhook} ({@link WebhookAction}) or {@code exec}
+ * ({@link ExecAction}). Actions run on the observer's own {@link ActionRunner} thread, never on
+ * the event thread; a failing action never reaches {@link #onEvent}. Every trigger counts in
+ * {@code model_retraining_triggers{observer, model, version, strategy}}; every webhook or exec outcome in
+ * {@code model_retraining_actions{observer, action, result}}.
+ *
  * <p>With {@code state_dir}, each model version's strategy state and last trigger time survive a
  * restart: saved on {@link #stop()} to {@code <state_dir>/<observer name>.json} (versioned JSON),
  * restored on {@link #start}. A state file that is corrupt, of another format or written for
  * another strategy type is reported and ignored, never fatal.
  *
- * <p>Thread-safe: events for one model version are evaluated one at a time.
+ * <p>Thread-safe: events for one model version are evaluated one at a time; actions are handed
+ * to the thread-safe {@link ActionRunner}.
  */
 @Extension
 @ExtensionType("retraining-trigger")
@@ -49,19 +58,48 @@ public final class RetrainingTriggerObserver implements Observer {
     private volatile Logger log;
     private volatile String strategyType = "";
     private volatile Path stateFile;
+    private volatile Metrics.Counter triggers;
+    private volatile ActionRunner runner; // null for action log: it needs no thread
+    private final int actionQueue;
+    private final Duration maxStopWait;
+
+    /** The instance PF4J makes. */
+    public RetrainingTriggerObserver() {
+        this(ActionRunner.DEFAULT_CAPACITY, ActionRunner.DEFAULT_MAX_STOP_WAIT);
+    }
+
+    /** For tests: a smaller action queue and a shorter bound on how long {@link #stop} waits for actions. */
+    RetrainingTriggerObserver(int actionQueue, Duration maxStopWait) {
+        this.actionQueue = actionQueue;
+        this.maxStopWait = maxStopWait;
+    }
 
     @Override
     public void start(ObserverContext ctx) {
         Duration value = ctx.settings().getDuration("cooldown", DEFAULT_COOLDOWN);
         String dir = ctx.settings().getString("state_dir", null);
-        ctx.newStrategy(); // fails now, with the manifest line, if no strategy is configured
-        this.cooldown = value;
-        this.strategyType = ctx.strategyType().isEmpty() ? "unknown" : ctx.strategyType();
-        this.log = ctx.logger();
-        this.ctx = ctx;
-        this.stateFile = dir == null ? null : Path.of(dir).resolve(ctx.name() + ".json");
-        if (stateFile != null && Files.exists(stateFile)) {
-            restore();
+        RetrainingAction action = RetrainingAction.fromSettings(ctx.settings());
+        try {
+            ctx.newStrategy(); // fails now, with the manifest line, if no strategy is configured
+            this.triggers = ctx.metrics().counter("model_retraining_triggers", "Retraining triggers, whatever the action",
+                    "observer", "model", "version", "strategy");
+            Metrics.Counter actions = ctx.metrics().counter("model_retraining_actions",
+                    "Retraining actions run (webhook, exec), by result: ok, failed, timeout, skipped",
+                    "observer", "action", "result");
+            this.cooldown = value;
+            this.strategyType = ctx.strategyType().isEmpty() ? "unknown" : ctx.strategyType();
+            this.log = ctx.logger();
+            this.ctx = ctx;
+            this.stateFile = dir == null ? null : Path.of(dir).resolve(ctx.name() + ".json");
+            if (stateFile != null && Files.exists(stateFile)) {
+                restore();
+            }
+            if (!(action instanceof LogAction)) {
+                this.runner = new ActionRunner(action, ctx.name(), log, actions, actionQueue, maxStopWait);
+            }
+        } catch (RuntimeException e) {
+            action.close(); // a failed start gets no stop(): release the webhook's threads now
+            throw e;
         }
     }
 
@@ -96,6 +134,18 @@ public final class RetrainingTriggerObserver implements Observer {
 
     @Override
     public void stop() {
+        try {
+            saveState();
+            models.clear();
+        } finally {
+            ActionRunner running = runner;
+            if (running != null) {
+                running.stop();
+            }
+        }
+    }
+
+    private void saveState() {
         if (stateFile != null) {
             List<StateFile.ModelEntry> entries = new ArrayList<>();
             models.forEach((model, state) -> entries.add(state.entry(model)));
@@ -107,7 +157,6 @@ public final class RetrainingTriggerObserver implements Observer {
                 log.warn("cannot save the detector state to {}: {}", stateFile, e.toString());
             }
         }
-        models.clear();
     }
 
     /** One model version's strategy, last trigger time and warning episode; guarded by its own monitor. */
@@ -141,7 +190,23 @@ public final class RetrainingTriggerObserver implements Observer {
                     lastTrigger = at;
                     strategy.reset();
                     log.info("retraining triggered " + line(event, verdict));
+                    triggered(event, verdict);
                 }
+            }
+        }
+
+        /** Counts the trigger and hands it to the action; neither may fail the event. */
+        private void triggered(ModelMetricEvent event, Verdict verdict) {
+            ModelVersion model = event.model();
+            try {
+                triggers.inc(1, ctx.name(), model.name(), model.version(), strategyType);
+            } catch (RuntimeException e) {
+                log.warn("cannot count a retraining trigger: {}", e.toString());
+            }
+            ActionRunner running = runner;
+            if (running != null) {
+                running.submit(new Trigger(model.name(), model.version(), strategyType, event.timestamp(),
+                        verdict.reason(), verdict.score()));
             }
         }
 

@@ -4,111 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.visutility.monitor.api.ConceptDrift;
-import io.visutility.monitor.api.DriftStrategy;
-import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
-import io.visutility.monitor.api.ObserverContext;
-import io.visutility.monitor.api.Settings;
-import io.visutility.monitor.api.Verdict;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.AbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
-import org.slf4j.Marker;
 
 class RetrainingTriggerObserverTest {
 
     private static final ModelVersion DETECTOR = new ModelVersion("object_detector", "v1.2.3");
     private static final ModelVersion SCORER = new ModelVersion("fraud_scorer", "v2.0.1");
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
-
-    /** DRIFT when p <= 0.05, WARNING when p <= 0.1; counts resets, like a real stateful strategy would. */
-    private static final class CountingStrategy implements DriftStrategy {
-        int resets;
-        long evaluated;
-
-        @Override
-        public Map<String, Object> saveState() {
-            return Map.of("evaluated", evaluated);
-        }
-
-        @Override
-        public void restoreState(Map<String, Object> state) {
-            Object value = state.get("evaluated");
-            if (!(value instanceof Number n)) {
-                throw new IllegalArgumentException("state key 'evaluated' is missing");
-            }
-            evaluated = n.longValue();
-        }
-
-        @Override
-        public Verdict evaluate(ModelMetricEvent event) {
-            evaluated++;
-            double p = ((ConceptDrift) event).pValue();
-            if (p <= 0.05) {
-                return Verdict.drift(p, "p=" + p);
-            }
-            return p <= 0.1 ? new Verdict(Verdict.Level.WARNING, p, "p=" + p) : Verdict.stable(p);
-        }
-
-        @Override
-        public void reset() {
-            resets++;
-        }
-    }
-
-    /** A host context whose logger records formatted INFO lines (and WARN lines, prefixed). */
-    private static final class TestContext implements ObserverContext {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        String type = "counting";
-        final List<CountingStrategy> strategies = new ArrayList<>();
-        final Settings settings;
-        final boolean hasStrategy;
-
-        TestContext(Map<String, ?> config, boolean hasStrategy) {
-            this.settings = Settings.of(config);
-            this.hasStrategy = hasStrategy;
-        }
-
-        @Override
-        public String name() {
-            return "retrain";
-        }
-
-        @Override
-        public Settings settings() {
-            return settings;
-        }
-
-        @Override
-        public synchronized DriftStrategy newStrategy() {
-            if (!hasStrategy) {
-                throw new IllegalStateException("observer 'retrain' needs a drift strategy");
-            }
-            CountingStrategy strategy = new CountingStrategy();
-            strategies.add(strategy);
-            return strategy;
-        }
-
-        @Override
-        public String strategyType() {
-            return type;
-        }
-
-        @Override
-        public Logger logger() {
-            return new RecordingLogger(lines);
-        }
-    }
 
     private static ConceptDrift concept(ModelVersion model, double p, int minutes) {
         return new ConceptDrift(model, p, T0.plusSeconds(60L * minutes));
@@ -224,80 +132,5 @@ class RetrainingTriggerObserverTest {
                 .hasMessageContaining("needs a drift strategy");
         assertThatThrownBy(() -> new RetrainingTriggerObserver().start(new TestContext(Map.of("cooldown", "soon"), true)))
                 .hasMessageContaining("key 'cooldown': expected a duration");
-    }
-
-    /** Records INFO lines, formatted as SLF4J would. */
-    private static final class RecordingLogger extends AbstractLogger {
-        private final List<String> lines;
-
-        RecordingLogger(List<String> lines) {
-            this.lines = lines;
-            this.name = "observer.retrain";
-        }
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-                                                   Throwable throwable) {
-            if (level == Level.INFO) {
-                lines.add(MessageFormatter.basicArrayFormat(pattern, args));
-            } else if (level == Level.WARN) {
-                lines.add("WARN " + MessageFormatter.basicArrayFormat(pattern, args));
-            }
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isTraceEnabled(Marker marker) {
-            return false;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isDebugEnabled(Marker marker) {
-            return false;
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isInfoEnabled(Marker marker) {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled(Marker marker) {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled(Marker marker) {
-            return true;
-        }
     }
 }

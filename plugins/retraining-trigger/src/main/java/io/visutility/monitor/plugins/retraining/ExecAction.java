@@ -1,0 +1,137 @@
+package io.visutility.monitor.plugins.retraining;
+
+import io.visutility.monitor.api.Settings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+
+/**
+ * {@code action: exec}: runs {@code command} (a list: the executable, then its arguments) without a
+ * shell, after replacing the placeholders {@code {model} {version} {strategy} {at} {reason} {score}}
+ * in each argument. A relative executable path such as {@code ./retrain.sh} resolves against the
+ * monitor process's working directory; a bare name is looked up on {@code PATH}. Standard input is
+ * closed; standard output and error are read together and their last line is logged.
+ *
+ * <p>Logs {@code retraining action exec model=.. version=.. exit=<code> output=<last line>} (INFO for
+ * exit 0, else WARN), or at WARN {@code ... timed out after <timeout>} once it has destroyed the
+ * process and its descendants (politely, then forcibly after {@link #DESTROY_GRACE}).
+ *
+ * <p>Thread-safe: immutable.
+ *
+ * @param command the command as configured, placeholders unreplaced
+ * @param timeout how long a run may take
+ */
+record ExecAction(List<String> command, Duration timeout) implements RetrainingAction {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration DESTROY_GRACE = Duration.ofSeconds(2);
+    static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
+    static final List<String> PLACEHOLDERS = List.of("model", "version", "strategy", "at", "reason", "score");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
+
+    ExecAction {
+        command = List.copyOf(command);
+    }
+
+    /** Reads {@code command} (required, non-empty) and {@code timeout}. */
+    static ExecAction fromSettings(Settings settings) {
+        List<String> command = settings.getList("command");
+        if (command.isEmpty()) {
+            throw settings.invalid("command", "is required for action exec: a list such as "
+                    + "[./retrain.sh, \"{model}\", \"{version}\"]");
+        }
+        for (String argument : command) {
+            Matcher m = PLACEHOLDER.matcher(argument);
+            while (m.find()) {
+                if (!PLACEHOLDERS.contains(m.group(1))) {
+                    throw settings.invalid("command", "unknown placeholder " + m.group() + " in '" + argument
+                            + "'; known: {" + String.join("} {", PLACEHOLDERS) + "}");
+                }
+            }
+        }
+        return new ExecAction(command, RetrainingAction.timeout(settings, DEFAULT_TIMEOUT));
+    }
+
+    @Override
+    public String name() {
+        return "exec";
+    }
+
+    /** The command with the trigger's values in place of the placeholders, in one pass (a value is never re-expanded). */
+    List<String> argv(Trigger trigger) {
+        Map<String, String> values = Map.of("model", trigger.model(), "version", trigger.version(),
+                "strategy", trigger.strategy(), "at", trigger.at().toString(), "reason", trigger.reason(),
+                "score", Double.toString(trigger.score()));
+        return command.stream()
+                .map(argument -> PLACEHOLDER.matcher(argument)
+                        .replaceAll(m -> Matcher.quoteReplacement(values.getOrDefault(m.group(1), m.group()))))
+                .toList();
+    }
+
+    @Override
+    public ActionResult run(Trigger trigger, Logger log) throws InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(argv(trigger)).redirectErrorStream(true).start();
+        } catch (IOException | RuntimeException e) {
+            log.warn("retraining action exec {} failed to start {}: {}", trigger.describe(), command.get(0),
+                    e.getMessage());
+            return ActionResult.FAILED;
+        }
+        OutputTail output = OutputTail.drain(process.getInputStream());
+        try {
+            process.getOutputStream().close(); // EOF on stdin: a script that reads input must not wait for it
+        } catch (IOException e) {
+            // the child may already be gone; its exit status tells the rest
+        }
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                destroy(process);
+                output.await(DRAIN_WAIT);
+                log.warn("retraining action exec {} timed out after {}{}", trigger.describe(),
+                        Durations.format(timeout), suffix(output));
+                return ActionResult.TIMEOUT;
+            }
+        } catch (InterruptedException e) {
+            destroy(process); // the observer is stopping: leave no child behind
+            throw e;
+        }
+        output.await(DRAIN_WAIT);
+        int exit = process.exitValue();
+        if (exit == 0) {
+            log.info("retraining action exec {} exit=0{}", trigger.describe(), suffix(output));
+            return ActionResult.OK;
+        }
+        log.warn("retraining action exec {} exit={}{}", trigger.describe(), exit, suffix(output));
+        return ActionResult.FAILED;
+    }
+
+    private static String suffix(OutputTail output) {
+        String line = output.lastLine();
+        return line.isEmpty() ? "" : " output=" + line;
+    }
+
+    /** Destroys the process and its descendants (a shell script's own children hold the output pipe too). */
+    private static void destroy(Process process) throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList(); // before they are orphaned
+        process.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        boolean exited;
+        try {
+            exited = process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+            descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+        if (!exited) {
+            process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}
