@@ -153,7 +153,7 @@ class MonitorDistributionIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown type      | observers:\\n  - name: console\\n    type: consol-logger                                                                        | monitor.yaml:3: observer 'console' type: unknown observer type 'consol-logger'; known: console-logger, jsonl-sink, prometheus-model-metrics, retraining-trigger
+            unknown type      | observers:\\n  - name: console\\n    type: consol-logger                                                                        | monitor.yaml:3: observer 'console' type: unknown observer type 'consol-logger'; known: console-logger, jsonl-sink, prometheus-model-metrics, retraining-trigger, webhook
             unknown strategy  | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy: {type: p-valeu}                                | monitor.yaml:4: observer 'r' strategy.type: unknown strategy type 'p-valeu'; known: adwin, cusum, ewma, fixed-threshold, p-value, page-hinkley
             duplicate name    | observers:\\n  - name: console\\n    type: console-logger\\n  - name: console\\n    type: console-logger               | monitor.yaml:4: observers[1].name: duplicate observer name 'console' (first defined at line 2)
             wrong value type  | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy:\\n      type: fixed-threshold\\n      config:\\n        threshold: high | monitor.yaml:7: observer 'r' strategy 'fixed-threshold': key 'threshold': expected a number, got 'high'
