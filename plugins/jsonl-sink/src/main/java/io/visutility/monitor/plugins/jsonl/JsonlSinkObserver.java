@@ -1,13 +1,11 @@
 package io.visutility.monitor.plugins.jsonl;
 
-import io.visutility.monitor.api.AccuracyDrift;
-import io.visutility.monitor.api.ConceptDrift;
 import io.visutility.monitor.api.ExtensionType;
-import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.api.WireFormat;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -103,40 +101,6 @@ public final class JsonlSinkObserver implements Observer {
 
     /** The event in the wire format, with its timestamp, and a newline. */
     static String line(ModelMetricEvent event) {
-        StringBuilder json = new StringBuilder(128).append("{\"type\":\"").append(event.type())
-                .append("\",\"model\":");
-        quote(json, event.model().name()).append(",\"version\":");
-        quote(json, event.model().version());
-        if (event instanceof InferenceLatency latency) {
-            json.append(",\"latency_ms\":").append(latency.latencyMs());
-        } else if (event instanceof AccuracyDrift drift) {
-            json.append(",\"drift\":").append(drift.drift());
-        } else {
-            json.append(",\"p_value\":").append(((ConceptDrift) event).pValue());
-        }
-        return json.append(",\"ts\":\"").append(event.timestamp()).append("\"}\n").toString();
-    }
-
-    /** A JSON string literal (RFC 8259 escaping). */
-    private static StringBuilder quote(StringBuilder json, String text) {
-        json.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"');
+        return WireFormat.appendJson(new StringBuilder(128), event).append('\n').toString();
     }
 }

@@ -198,7 +198,7 @@ public final class WebhookObserver implements Observer {
         List<ModelMetricEvent> batch = null;
         try {
             while ((batch = nextBatch()) != null) {
-                String body = EventJson.body(batch, settings.batchSize() > 1);
+                String body = PostBody.of(batch, settings.batchSize() > 1);
                 if (delivery.deliver(body, batch.size()) == Delivery.Outcome.STOPPED) {
                     return; // the finally block hands the batch to stop
                 }
@@ -276,7 +276,7 @@ public final class WebhookObserver implements Observer {
             }
             if (cause == null) {
                 try {
-                    HttpPoster.Result result = delivery.attempt(EventJson.body(batch, settings.batchSize() > 1),
+                    HttpPoster.Result result = delivery.attempt(PostBody.of(batch, settings.batchSize() > 1),
                             batch.size(), Duration.ofNanos(remaining));
                     if (result.outcome() != HttpPoster.Outcome.RETRY) {
                         continue; // sent or rejected: counted by the delivery

@@ -11,6 +11,7 @@ import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.Metrics;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
+import io.visutility.monitor.api.WireFormat;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
 import java.time.Duration;
@@ -286,7 +287,7 @@ class WebhookObserverTest {
     }
 
     private static String object(int i) {
-        return EventJson.object(latency(i));
+        return WireFormat.toJson(latency(i));
     }
 
     private static String array(int... indices) {
