@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -150,6 +152,33 @@ class HotReloadIT {
         feeder.drift("still-served");
         await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
                 "retraining triggered model=still-served version=v1"));
+    }
+
+    @Test
+    void aPinnedPluginIsUpgradedByDroppingTheNewJarInAndThenPinningIt() throws Exception {
+        Path running = dist.plugins().resolve(Distribution.bundledPlugin("drift-strategies").getFileName());
+        String pinned = MANIFEST.replace("  dir: ../plugins\n", "  dir: ../plugins\n  verify: {drift-strategies: %s}\n");
+        dist.writeManifest(pinned.formatted(sha256(running)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: manifest "));
+
+        Path upgrade = root.resolve("drift-strategies-1.1.0.jar");
+        Distribution.copyWithManifest(running, upgrade, Map.of("Plugin-Version", "1.1.0"));
+        dropIn(upgrade, running.getFileName().toString(), Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+                "reload: plugin drift-strategies 0.1.0 -> 0.1.0 (kept)"));
+        assertThat(host.stderr()).contains("refused: its SHA-256 is " + sha256(upgrade) + " but plugins.verify pins "
+                + sha256(Distribution.bundledPlugin("drift-strategies")) + " for plugin drift-strategies");
+
+        dist.writeManifest(pinned.formatted(sha256(upgrade)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+                "reload: plugin drift-strategies 0.1.0 -> 1.1.0, observers restarted: retrain ("));
+        feeder.drift("pinned-upgrade");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=pinned-upgrade version=v1"));
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     @Test

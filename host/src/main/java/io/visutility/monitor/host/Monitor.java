@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,8 +158,10 @@ public final class Monitor implements AutoCloseable {
                 throw new ManifestException(manifest.file() + ": plugins.dir: cannot change while running ("
                         + manifest.pluginsDir() + " -> " + next.pluginsDir() + "); restart the host");
             }
-            plugins.pin(next.pins());
+            Map<PluginInfo, Path> repinned = repinned(next);
             String changes = observers.apply(next, plugins.catalog());
+            plugins.pin(next.pins());
+            repinned.forEach(this::replace);
             manifest = next;
             LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
             lastReloadError = null;
@@ -172,6 +175,53 @@ public final class Monitor implements AutoCloseable {
             reloadsFailed.incrementAndGet();
             return false;
         }
+    }
+
+    /**
+     * Checks the running plugins against the pins {@code next} adds or changes. A plugin whose jar
+     * does not match its new pin is to be replaced by the folder's jar with its id that does (the
+     * way to upgrade a pinned plugin: drop the new jar in, which is refused, then pin it).
+     *
+     * @return the plugins to replace, and by which jar
+     * @throws ManifestException naming each plugin that neither matches nor has a matching jar
+     */
+    private Map<PluginInfo, Path> repinned(Manifest next) throws ManifestException {
+        Map<PluginInfo, Path> replacements = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> pin : next.pins().entrySet()) {
+            String id = pin.getKey();
+            Optional<PluginInfo> running = plugins.catalog().plugins().stream()
+                    .filter(plugin -> plugin.id().equals(id)).findFirst();
+            if (running.isEmpty() || pin.getValue().equals(manifest.pins().get(id))) {
+                continue;
+            }
+            try {
+                String actual = plugins.loadedDigest(id).orElseThrow();
+                if (actual.equals(pin.getValue())) {
+                    continue;
+                }
+                Optional<Path> match = Optional.empty();
+                for (Path jar : PluginHost.jarsIn(next.pluginsDir())) {
+                    if (id.equals(PluginHost.pluginIdOf(jar).orElse(null))
+                            && PluginHost.sha256(jar).equals(pin.getValue())) {
+                        match = Optional.of(jar);
+                    }
+                }
+                if (match.isPresent()) {
+                    replacements.put(running.get(), match.get());
+                } else {
+                    problems.add(next.file() + ": plugins.verify: " + id + ": the running " + running.get().jar()
+                            + " has SHA-256 " + actual + ", not the pinned " + pin.getValue()
+                            + ", and no jar of plugin " + id + " in " + next.pluginsDir() + " has that digest");
+                }
+            } catch (IOException e) {
+                problems.add(next.file() + ": plugins.verify: " + id + ": cannot read its jar: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ManifestException(problems);
+        }
+        return replacements;
     }
 
     /**

@@ -15,6 +15,11 @@ class ModelMetricEventTest {
     void constructorsNameTheBadField() {
         assertThatThrownBy(() -> new ModelVersion(" ", "v1")).hasMessage("model name must not be blank");
         assertThatThrownBy(() -> new ModelVersion("m", null)).hasMessage("model version must not be blank");
+        // they end up in log lines: a line break would let an event forge one
+        assertThatThrownBy(() -> new ModelVersion("evil\n00:00 ERROR forged", "v1"))
+                .hasMessage("model name must not contain control characters, found U+000A at index 4");
+        assertThatThrownBy(() -> new ModelVersion("m", "v\u0085"))
+                .hasMessage("model version must not contain control characters, found U+0085 at index 1");
         assertThatThrownBy(() -> new InferenceLatency(MODEL, -1, T)).hasMessage("latency_ms must be >= 0, got -1");
         assertThatThrownBy(() -> new AccuracyDrift(MODEL, Double.NaN, T))
                 .hasMessage("drift must be a finite number, got NaN");

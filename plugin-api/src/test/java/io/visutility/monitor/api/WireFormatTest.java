@@ -22,9 +22,10 @@ class WireFormatTest {
 
     @Test
     void escapesNamesAsJsonStrings() {
-        ModelVersion model = new ModelVersion("a\"b\\c\nd\u0001", "v\t1");
+        ModelVersion model = new ModelVersion("a\"b\\c", "v1");
 
-        assertThat(WireFormat.toJson(new ConceptDrift(model, 0.5, T)))
-                .contains("\"model\":\"a\\\"b\\\\c\\nd\\u0001\",\"version\":\"v\\t1\"");
+        assertThat(WireFormat.toJson(new ConceptDrift(model, 0.5, T))).contains("\"model\":\"a\\\"b\\\\c\"");
+        assertThat(WireFormat.appendString(new StringBuilder(), "x\ny\u0001\tz"))
+                .hasToString("\"x\\ny\\u0001\\tz\"");
     }
 }

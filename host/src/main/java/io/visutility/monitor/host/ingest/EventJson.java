@@ -2,6 +2,7 @@ package io.visutility.monitor.host.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -32,6 +33,8 @@ public final class EventJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // "{event}{event}" on one line is an error, not the first event with the second lost
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final Map<String, String> METRIC_FIELD = Map.of(
             InferenceLatency.TYPE, "latency_ms",
@@ -95,7 +98,12 @@ public final class EventJson {
                         + String.join(", ", COMMON_FIELDS.subList(0, 3)) + ", " + metric + ", ts (optional)");
             }
         }
-        ModelVersion model = new ModelVersion(text(node, "model"), text(node, "version"));
+        ModelVersion model;
+        try {
+            model = new ModelVersion(text(node, "model"), text(node, "version"));
+        } catch (IllegalArgumentException e) {
+            throw new EventFormatException(e.getMessage());
+        }
         Instant ts = timestamp(node, ingestTime);
         JsonNode value = node.get(metric);
         if (value == null || value.isNull()) {

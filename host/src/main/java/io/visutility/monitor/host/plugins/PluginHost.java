@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipException;
 import org.pf4j.JarPluginManager;
@@ -49,6 +50,8 @@ public final class PluginHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
     private static final String EXTENSION_INDEX = "META-INF/extensions.idx";
+
+    private static final Pattern PLUGIN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final Path shadowDir;
     private final PluginManager manager;
@@ -277,21 +280,31 @@ public final class PluginHost implements AutoCloseable {
         if (expected == null) {
             return;
         }
-        String actual;
-        try (InputStream in = Files.newInputStream(jar)) {
+        String actual = sha256(jar);
+        if (!actual.equals(expected)) {
+            throw new PluginJarException("refused: its SHA-256 is " + actual + " but plugins.verify pins "
+                    + expected + " for plugin " + pluginId.get());
+        }
+    }
+
+    /** A file's SHA-256 in lower-case hex, as {@code sha256sum} prints it. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);
             }
-            actual = HexFormat.of().formatHex(digest.digest());
+            return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }
-        if (!actual.equals(expected)) {
-            throw new PluginJarException("refused: its SHA-256 is " + actual + " but plugins.verify pins "
-                    + expected + " for plugin " + pluginId.get());
-        }
+    }
+
+    /** The SHA-256 of the jar a loaded plugin runs from (its shadow copy), if it is loaded. */
+    public synchronized Optional<String> loadedDigest(String pluginId) throws IOException {
+        Loaded plugin = loaded.get(pluginId);
+        return plugin == null ? Optional.empty() : Optional.of(sha256(plugin.shadow()));
     }
 
     /** The Plugin-Id in a jar's manifest, if it is a readable jar that has one. */
@@ -318,6 +331,7 @@ public final class PluginHost implements AutoCloseable {
                     throw new PluginJarException("not a plugin jar: META-INF/MANIFEST.MF has no " + attribute);
                 }
             }
+            checkAttributes(manifest);
             if (file.getEntry(EXTENSION_INDEX) == null) {
                 throw new PluginJarException("no " + EXTENSION_INDEX + ", so no observers or strategies: PF4J's "
                         + "annotation processor did not run when the jar was built");
@@ -332,6 +346,29 @@ public final class PluginHost implements AutoCloseable {
             throw new PluginJarException("not a valid jar file (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new PluginJarException("cannot read: " + e);
+        }
+    }
+
+    /** Id, version and version range in forms PF4J, the shadow folder and log lines can take. */
+    private void checkAttributes(Manifest manifest) throws PluginJarException {
+        String id = manifest.getMainAttributes().getValue("Plugin-Id").trim();
+        if (!PLUGIN_ID.matcher(id).matches()) {
+            throw new PluginJarException("Plugin-Id '" + id + "' may only hold letters, digits, '.', '_' and '-'");
+        }
+        String version = manifest.getMainAttributes().getValue("Plugin-Version").trim();
+        try {
+            manager.getVersionManager().compareVersions(version, version);
+        } catch (RuntimeException e) {
+            throw new PluginJarException("Plugin-Version '" + version + "' is not a semantic version such as 1.2.0");
+        }
+        String requires = manifest.getMainAttributes().getValue("Plugin-Requires");
+        if (requires != null) {
+            try {
+                manager.getVersionManager().checkVersionConstraint(manager.getSystemVersion(), requires.trim());
+            } catch (RuntimeException e) {
+                throw new PluginJarException("Plugin-Requires '" + requires.trim()
+                        + "' is not a version range such as >=0.1.0 & <1.0.0: " + rootMessage(e));
+            }
         }
     }
 
@@ -356,7 +393,8 @@ public final class PluginHost implements AutoCloseable {
         return name.value();
     }
 
-    private static List<Path> jarsIn(Path dir) throws IOException {
+    /** The {@code *.jar} files in {@code dir}, in name order. */
+    public static List<Path> jarsIn(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
                     .sorted()

