@@ -306,7 +306,7 @@ class HostileInputsIT {
                 jar("Plugin-Version not a version", "bad-version.jar",
                         target -> writeJar(target, Map.of("Plugin-Id", "bad-version", "Plugin-Version", "not.a.version"),
                                 "com.example.Whatever"),
-                        "plugin bad-version.jar skipped: Plugin-Version 'not.a.version' is not a semantic version"),
+                        "plugin bad-version.jar skipped: Plugin-Version 'not.a.version' is not a version such as 1.2.0 or 1.2"),
                 jar("Plugin-Id with a path in it", "evil-id.jar",
                         target -> writeJar(target, Map.of("Plugin-Id", "../../evil", "Plugin-Version", "1.0.0"),
                                 "com.example.Whatever"),

@@ -163,16 +163,17 @@ public final class Monitor implements AutoCloseable {
             plugins.pin(next.pins());
             repinned.forEach(this::replace);
             manifest = next;
-            LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
+            // State first, log line last: whoever reads the line finds /healthz and the counters agreeing.
             lastReloadError = null;
             reloadsOk.incrementAndGet();
+            LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
             reportWaiting();
             return true;
         } catch (ManifestException e) {
-            LOG.error("reload: rejected {}; keeping the running configuration:{}{}", manifest.file(),
-                    System.lineSeparator(), e.getMessage());
             lastReloadError = e.getMessage();
             reloadsFailed.incrementAndGet();
+            LOG.error("reload: rejected {}; keeping the running configuration:{}{}", manifest.file(),
+                    System.lineSeparator(), e.getMessage());
             return false;
         }
     }

@@ -27,8 +27,12 @@ import org.slf4j.LoggerFactory;
  * before its last look at the queue, and a producer reads {@code sleeping} after its offer, whose
  * compare-and-set of the producer index orders the two.
  *
+ * <p>A resume (a hot reload's swap) hands the queue over to a new lane thread, so that thread locals
+ * the old observer left on its thread (and, through them, its plugin's class loader) go with it.
+ *
  * <p>Thread-safety: any number of producers may call {@link #offer}; only the lane thread
- * consumes, except after it has terminated, when late producers drain under {@code exitLock}.
+ * consumes (one at a time: the old thread starts its successor and ends), except after it has
+ * terminated, when late producers drain under {@code exitLock}.
  * Counters the lane thread owns are {@link SingleWriterCounter}s; producers' are {@link LongAdder}s.
  */
 final class AsyncLane extends Lane implements Runnable {
@@ -45,7 +49,8 @@ final class AsyncLane extends Lane implements Runnable {
 
     private final MessagePassingQueue<ModelMetricEvent> queue;
     private final QueueProgressIndicators indices;
-    private final Thread thread;
+    /** The thread delivering now; a resume hands over to a new one (see {@link #resumeWith}). */
+    private volatile Thread thread;
     private final Object exitLock = new Object();
 
     private final SingleWriterCounter delivered = new SingleWriterCounter();
@@ -59,6 +64,8 @@ final class AsyncLane extends Lane implements Runnable {
 
     private volatile boolean sleeping;
     private volatile boolean holdRequested;
+    /** Set by a resume: the next observer gets a new lane thread, free of the old one's thread locals. */
+    private volatile boolean renewThread;
     private volatile boolean held;
     private volatile boolean closing;
     private volatile boolean terminated;
@@ -75,9 +82,14 @@ final class AsyncLane extends Lane implements Runnable {
             this.queue = mpsc;
             this.indices = mpsc;
         }
-        this.thread = new Thread(this, "lane-" + name);
-        thread.setDaemon(true);
-        thread.start();
+        startThread();
+    }
+
+    private void startThread() {
+        Thread next = new Thread(this, "lane-" + name);
+        next.setDaemon(true);
+        thread = next; // before start: a producer that sees the new thread's `sleeping` must unpark it
+        next.start();
     }
 
     @Override
@@ -136,27 +148,39 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     public void run() {
+        boolean handedOver = false;
         try {
-            deliverUntilClosed();
+            handedOver = deliverUntilClosedOrRenewed();
         } finally {
-            terminated = true;
-            // Producers that offered before seeing `terminated` rely on this last look.
-            dropLate();
+            if (!handedOver) {
+                terminated = true;
+                // Producers that offered before seeing `terminated` rely on this last look.
+                dropLate();
+            }
         }
     }
 
-    private void deliverUntilClosed() {
+    /** Returns true if a new thread took over, false when the lane is closed and drained. */
+    private boolean deliverUntilClosedOrRenewed() {
         int idle = 0;
         while (true) {
             if (holdRequested && !closing) {
                 waitWhileHeld();
                 continue;
             }
+            if (renewThread) {
+                // A plugin's thread locals on this thread would keep its old class loader alive:
+                // the replacement observer runs on a fresh thread. Thread.start orders the queue's
+                // consumer state for it.
+                renewThread = false;
+                startThread();
+                return true;
+            }
             int taken = deliverBatch();
             if (taken > 0) {
                 idle = 0;
             } else if (closing && queue.isEmpty()) {
-                break;
+                return false;
             } else {
                 idle = idle(idle);
             }
@@ -225,6 +249,7 @@ final class AsyncLane extends Lane implements Runnable {
     int resumeWith(Observer next) {
         observer = next;
         int buffered = queue.size();
+        renewThread = true;
         holdRequested = false;
         LockSupport.unpark(thread);
         return buffered;
@@ -276,10 +301,16 @@ final class AsyncLane extends Lane implements Runnable {
         closeDeadline = System.nanoTime() + timeout;
         closing = true;
         LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + timeout + TimeUnit.SECONDS.toNanos(1);
+        Thread delivering;
         try {
             // The lane thread counts what it cannot deliver by the deadline, so this wait is bounded
-            // unless the observer does not return from one onEvent call.
-            thread.join(TimeUnit.NANOSECONDS.toMillis(timeout) + 1000);
+            // unless the observer does not return from one onEvent call. A thread handing over to a
+            // new one ends early: wait for the one delivering now.
+            do {
+                delivering = thread;
+                delivering.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } while (delivering != thread && System.nanoTime() - deadline < 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

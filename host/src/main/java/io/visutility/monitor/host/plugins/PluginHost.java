@@ -52,6 +52,8 @@ public final class PluginHost implements AutoCloseable {
     private static final String EXTENSION_INDEX = "META-INF/extensions.idx";
 
     private static final Pattern PLUGIN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** Numbers separated by dots, with an optional qualifier: what PF4J and people write. */
+    private static final Pattern PLUGIN_VERSION = Pattern.compile("\\d+(\\.\\d+)*([-+][0-9A-Za-z.+-]+)?");
 
     private final Path shadowDir;
     private final PluginManager manager;
@@ -356,10 +358,8 @@ public final class PluginHost implements AutoCloseable {
             throw new PluginJarException("Plugin-Id '" + id + "' may only hold letters, digits, '.', '_' and '-'");
         }
         String version = manifest.getMainAttributes().getValue("Plugin-Version").trim();
-        try {
-            manager.getVersionManager().compareVersions(version, version);
-        } catch (RuntimeException e) {
-            throw new PluginJarException("Plugin-Version '" + version + "' is not a semantic version such as 1.2.0");
+        if (!PLUGIN_VERSION.matcher(version).matches()) {
+            throw new PluginJarException("Plugin-Version '" + version + "' is not a version such as 1.2.0 or 1.2");
         }
         String requires = manifest.getMainAttributes().getValue("Plugin-Requires");
         if (requires != null) {

@@ -106,4 +106,49 @@ class LaneSwapTest {
         assertThat(after.received).hasSize(1000);
         assertThat(bus.size()).isZero();
     }
+
+    /** Records the thread it runs on and what a plugin's thread local holds there. */
+    private static final class ThreadLocalUser implements Observer {
+        static final ThreadLocal<String> PLUGIN_STATE = new ThreadLocal<>();
+        final String name;
+        final List<Thread> threads = new CopyOnWriteArrayList<>();
+        final List<String> foundOnArrival = new CopyOnWriteArrayList<>();
+
+        ThreadLocalUser(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void onEvent(ModelMetricEvent event) {
+            threads.add(Thread.currentThread());
+            foundOnArrival.add(String.valueOf(PLUGIN_STATE.get()));
+            PLUGIN_STATE.set(name); // what would pin a plugin's class loader to the lane thread
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aResumedAsyncLaneRunsTheNextObserverOnAFreshThreadWithoutTheOldThreadLocals() {
+        EventBus bus = new EventBus();
+        ThreadLocalUser before = new ThreadLocalUser("before");
+        Registration lane = bus.register("renewed", EventFilter.ALL, before, DispatchPolicy.DEFAULT);
+        for (int round = 0; round < 50; round++) {
+            bus.emit(event(round));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> before.threads.size() == 50);
+
+        assertThat(lane.hold()).isTrue();
+        ThreadLocalUser after = new ThreadLocalUser("after");
+        lane.resume(after);
+        bus.emit(event(50));
+        await().atMost(Duration.ofSeconds(10)).until(() -> after.threads.size() == 1);
+        lane.close();
+
+        Thread old = before.threads.get(0);
+        assertThat(before.threads).containsOnly(old);
+        assertThat(after.threads.get(0)).isNotSameAs(old);
+        assertThat(after.threads.get(0).getName()).isEqualTo("lane-renewed");
+        assertThat(after.foundOnArrival).containsExactly("null");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !old.isAlive());
+        assertThat(lane.stats().delivered()).isEqualTo(51);
+    }
 }
