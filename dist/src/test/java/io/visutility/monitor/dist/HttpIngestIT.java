@@ -194,6 +194,7 @@ class HttpIngestIT {
         assertThat(sample(after, "monitor_observer_dropped_total{observer=\"console\",reason=\"queue_full\"}"))
                 .isEqualTo(0.0);
         assertThat(sample(after, "monitor_observer_queued{observer=\"console\"}")).isEqualTo(0.0);
+        // a call's time is recorded before it counts as delivered
         assertThat(sample(after, "monitor_observer_processing_seconds_count{observer=\"console\"}")).isEqualTo(30.0);
         assertThat(sample(after, "monitor_observer_processing_seconds_bucket{observer=\"console\",le=\"+Inf\"}"))
                 .isEqualTo(30.0);

@@ -6,13 +6,17 @@ import java.util.List;
  * Metrics a plugin publishes on the host's {@code GET /metrics} endpoint, in the Prometheus text
  * format. Get it from {@link ObserverContext#metrics()}.
  *
- * <p>A name asked for again with the same kind and label names returns the same metric, shared
- * by every observer that asks for it, and it outlives reloads (a counter keeps counting across a
- * jar swap). Asking again with another kind or other label names throws.
+ * <p>A name asked for again with the same kind, label names (and buckets) returns the same
+ * metric, shared by every observer that asks for it, and it outlives reloads (a counter keeps
+ * counting across a jar swap). Asked for with another shape, as a new plugin version or config
+ * may, the metric is registered anew and its old series go.
  *
- * <p>Names follow Prometheus: {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, without the host's own prefix
- * {@code monitor_}; a counter's name gets {@code _total} appended in the output, so do not end it
- * with {@code _total}. Label values are given in the order of the label names.
+ * <p>Names follow Prometheus: {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, without the prefixes the host
+ * uses ({@code monitor_}, {@code jvm_}, {@code process_}); a counter is shown with {@code _total}
+ * appended, so its name must not end with it. Label names are distinct
+ * {@code [a-zA-Z_][a-zA-Z0-9_]*}, not {@code le}, {@code quantile} or {@code __...}. Label values
+ * are given in the order of the label names. The host keeps at most 10,000 label combinations per
+ * metric and drops (and counts) updates of further ones: label values often come from clients.
  *
  * <p>Thread-safe: every method of every type here may be called from any thread.
  */
@@ -21,8 +25,7 @@ public interface Metrics {
     /**
      * A counter: a value that only goes up.
      *
-     * @throws IllegalArgumentException if the name or a label name is not valid, or the name is
-     *                                  taken by a metric of another kind or with other label names
+     * @throws IllegalArgumentException if the name or a label name is not valid
      */
     Counter counter(String name, String help, String... labelNames);
 

@@ -26,9 +26,4 @@ public record ProcessingTime(List<Long> counts, long sumNanos) {
             throw new IllegalArgumentException("counts needs one entry per bucket and one for the rest");
         }
     }
-
-    /** How many calls were timed. */
-    public long calls() {
-        return counts.stream().mapToLong(Long::longValue).sum();
-    }
 }

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records how long a lane's {@code onEvent} calls take. A lane times a whole batch with two clock
- * reads and counts each call of it at the batch's mean, so the event path pays two clock reads per
- * batch, not per event; a batch of one (the usual case below saturation) is timed exactly.
+ * Records how long a lane's {@code onEvent} calls take, one call at a time. The lane reads the
+ * clock once per call (each call is timed from the end of the one before it, so the few
+ * nanoseconds of the lane's own loop count with it).
  *
  * <p>Thread-safety: {@link #record} must be called by one thread at a time (the lane thread);
  * {@link #snapshot} is safe from any thread and may see a record half applied (its count without
@@ -34,14 +34,15 @@ final class ProcessingTimeHistogram {
     @SuppressWarnings("unused") // accessed through SUM
     private long sumNanos;
 
-    /** Counts {@code calls} calls that took {@code nanos} together. */
-    void record(long nanos, int calls) {
-        int bucket = bucketOf(nanos / calls);
-        COUNTS.setRelease(counts, bucket, (long) COUNTS.get(counts, bucket) + calls);
+    /** Counts one call that took {@code nanos}. */
+    void record(long nanos) {
+        int bucket = bucketOf(nanos);
+        COUNTS.setRelease(counts, bucket, (long) COUNTS.get(counts, bucket) + 1);
         SUM.setRelease(this, (long) SUM.get(this) + nanos);
     }
 
-    private static int bucketOf(long nanos) {
+    /** The bucket of a call that took {@code nanos}: the first whose upper bound it does not pass. */
+    static int bucketOf(long nanos) {
         int bucket = 0;
         while (bucket < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[bucket]) {
             bucket++;

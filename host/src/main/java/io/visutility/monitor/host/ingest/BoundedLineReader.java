@@ -1,5 +1,6 @@
 package io.visutility.monitor.host.ingest;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Splits a byte stream into UTF-8 lines ({@code \n} or {@code \r\n}), holding at most
@@ -30,25 +32,38 @@ final class BoundedLineReader {
     record Rejected(String reason) implements Line {
     }
 
+    private static final int BUFFER_BYTES = 64 * 1024;
+
     private final InputStream in;
     private final int maxBytes;
-    private final byte[] buffer = new byte[64 * 1024];
-    private final byte[] line;
+    private final byte[] buffer;
+    private byte[] line = new byte[256]; // grows up to maxBytes + 1 (a line and its \r)
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private int position;
     private int limit;
 
+    /** A reader of a stream: reads it in chunks of 64 KiB. */
     BoundedLineReader(InputStream in, int maxBytes) {
+        this(in, maxBytes, BUFFER_BYTES);
+    }
+
+    /** A reader of {@code bytes}, which are already in memory: buffers no more than their length. */
+    BoundedLineReader(byte[] bytes, int maxBytes) {
+        this(new ByteArrayInputStream(bytes), maxBytes, Math.max(1, Math.min(bytes.length, BUFFER_BYTES)));
+    }
+
+    private BoundedLineReader(InputStream in, int maxBytes, int bufferBytes) {
         this.in = in;
         this.maxBytes = maxBytes;
-        this.line = new byte[maxBytes];
+        this.buffer = new byte[bufferBytes];
     }
 
     /** The next line, or null at the end of the stream. */
     Line next() throws IOException {
         int kept = 0;
         long length = 0;
+        byte last = 0;
         boolean any = false;
         while (true) {
             if (position == limit) {
@@ -66,7 +81,13 @@ final class BoundedLineReader {
             any = true;
             int end = indexOfNewline();
             int chunk = (end < 0 ? limit : end) - position;
-            if (length + chunk <= maxBytes) {
+            if (chunk > 0) {
+                last = buffer[position + chunk - 1];
+            }
+            if (length + chunk <= maxBytes + 1) {
+                if (kept + chunk > line.length) {
+                    line = Arrays.copyOf(line, Math.min(maxBytes + 1, Math.max(kept + chunk, 2 * line.length)));
+                }
                 System.arraycopy(buffer, position, line, kept, chunk);
                 kept += chunk;
             }
@@ -76,11 +97,12 @@ final class BoundedLineReader {
                 break;
             }
         }
+        if (last == '\r') {
+            length--; // the \r of a \r\n is not part of the line
+            kept = (int) Math.min(kept, length);
+        }
         if (length > maxBytes) {
             return new Rejected("line of " + length + " bytes is longer than the limit of " + maxBytes);
-        }
-        if (kept > 0 && line[kept - 1] == '\r') {
-            kept--;
         }
         try {
             return new Text(utf8.reset().decode(ByteBuffer.wrap(line, 0, kept)).toString());

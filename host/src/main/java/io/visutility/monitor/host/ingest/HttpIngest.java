@@ -11,7 +11,6 @@ import io.visutility.monitor.host.bus.DropReason;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,13 +202,13 @@ public final class HttpIngest implements AutoCloseable {
     /** Each line on its own: a line that is too long or not UTF-8 is rejected, the others kept. */
     private List<Item> ndjson(byte[] body) throws IOException {
         List<Item> items = new ArrayList<>();
-        BoundedLineReader lines = new BoundedLineReader(new ByteArrayInputStream(body), EventJson.MAX_LINE_BYTES);
+        BoundedLineReader lines = new BoundedLineReader(body, EventJson.MAX_LINE_BYTES);
         for (BoundedLineReader.Line line = lines.next(); line != null; line = lines.next()) {
             if (line instanceof BoundedLineReader.Rejected bad) {
                 items.add(new Item(null, bad.reason()));
-            } else if (!((BoundedLineReader.Text) line).text().isBlank()) {
+            } else if (line instanceof BoundedLineReader.Text text && !text.text().isBlank()) {
                 try {
-                    items.add(item(EventJson.readTree(((BoundedLineReader.Text) line).text())));
+                    items.add(item(EventJson.readTree(text.text())));
                 } catch (EventFormatException e) {
                     items.add(new Item(null, e.getMessage()));
                 }

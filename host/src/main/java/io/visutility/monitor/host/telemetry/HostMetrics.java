@@ -34,9 +34,10 @@ public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWrite
         registry = monitor.metricsRegistry();
         JvmMetrics.builder().register(registry);
         received = Counter.builder().name("monitor_events_received")
-                .help("Events accepted from a source").labelNames("source").register(registry);
+                .help("Events accepted from a source").labelNames("source").withoutExemplars().register(registry);
         rejected = Counter.builder().name("monitor_events_rejected")
-                .help("Events a source sent that were not valid").labelNames("source").register(registry);
+                .help("Events a source sent that were not valid").labelNames("source").withoutExemplars()
+                .register(registry);
         observerCounter("monitor_observer_received", "Events an observer's filters accepted", monitor,
                 ObserverStats::received);
         observerCounter("monitor_observer_delivered", "Events whose onEvent returned normally", monitor,

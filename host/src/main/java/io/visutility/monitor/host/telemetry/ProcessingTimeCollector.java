@@ -11,6 +11,7 @@ import io.visutility.monitor.host.Monitor;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.bus.ProcessingTime;
+import java.util.Arrays;
 
 /**
  * {@code monitor_observer_processing_seconds}: each async observer's {@code onEvent} time, read
@@ -25,7 +26,7 @@ final class ProcessingTimeCollector implements Collector {
     private static final double[] WITH_INF;
 
     static {
-        WITH_INF = java.util.Arrays.copyOf(UPPER_BOUNDS, UPPER_BOUNDS.length + 1);
+        WITH_INF = Arrays.copyOf(UPPER_BOUNDS, UPPER_BOUNDS.length + 1);
         WITH_INF[UPPER_BOUNDS.length] = Double.POSITIVE_INFINITY;
     }
 
@@ -39,7 +40,7 @@ final class ProcessingTimeCollector implements Collector {
     public MetricSnapshot collect() {
         HistogramSnapshot.Builder histogram = HistogramSnapshot.builder().name("monitor_observer_processing_seconds")
                 .unit(Unit.SECONDS)
-                .help("Time an async observer's onEvent took; calls in one batch count at the batch's mean");
+                .help("Time each onEvent call of an async observer took");
         for (ObserverStats stats : monitor.observerStats().values()) {
             if (stats.mode() != DispatchMode.ASYNC) {
                 continue;

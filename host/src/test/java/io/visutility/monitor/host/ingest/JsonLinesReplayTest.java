@@ -89,4 +89,17 @@ class JsonLinesReplayTest {
                 "line of " + endless.length + " bytes is longer than the limit of " + EventJson.MAX_LINE_BYTES));
         assertThat(lines.next()).isNull();
     }
+
+    @Test
+    void aLineAtTheLimitPassesWithEitherLineEndingAndOneByteMoreDoesNot() throws Exception {
+        String atLimit = "x".repeat(EventJson.MAX_LINE_BYTES);
+        byte[] input = (atLimit + "\r\n" + atLimit + "\n" + atLimit + "y\r\n").getBytes(StandardCharsets.UTF_8);
+        BoundedLineReader lines = new BoundedLineReader(input, EventJson.MAX_LINE_BYTES);
+
+        assertThat(lines.next()).isEqualTo(new BoundedLineReader.Text(atLimit));
+        assertThat(lines.next()).isEqualTo(new BoundedLineReader.Text(atLimit));
+        assertThat(lines.next()).isEqualTo(new BoundedLineReader.Rejected("line of " + (EventJson.MAX_LINE_BYTES + 1)
+                + " bytes is longer than the limit of " + EventJson.MAX_LINE_BYTES));
+        assertThat(lines.next()).isNull();
+    }
 }

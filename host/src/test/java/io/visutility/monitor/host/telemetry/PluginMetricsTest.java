@@ -49,19 +49,31 @@ class PluginMetricsTest {
     }
 
     @Test
-    void refusesAnotherShapeForATakenNameAndNamesTheHostReserves() {
-        metrics.counter("triggers", "Triggers", "model");
+    void anotherShapeForATakenNameReplacesTheMetricAsAReloadedPluginAsksForIt() throws IOException {
+        metrics.histogram("latency_seconds", "Latency", List.of(0.1, 1.0), "model").observe(0.05, "m");
+        metrics.histogram("latency_seconds", "Latency", List.of(0.5), "model").observe(0.05, "n");
 
-        assertThatThrownBy(() -> metrics.gauge("triggers", "Triggers", "model"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("metric 'triggers' is already a counter with labels [model]; "
-                        + "asked for a gauge with labels [model]");
-        assertThatThrownBy(() -> metrics.counter("triggers", "Triggers", "model", "version"))
-                .hasMessageContaining("already a counter with labels [model]");
+        String scraped = scrape();
+        assertThat(scraped).contains("latency_seconds_bucket{model=\"n\",le=\"0.5\"} 1")
+                .doesNotContain("model=\"m\"").doesNotContain("le=\"0.1\"");
+    }
+
+    @Test
+    void refusesBadNamesAndLabelsAndTheHostsPrefixes() {
         assertThatThrownBy(() -> metrics.counter("monitor_events", "Mine"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("metric name 'monitor_events': the prefix monitor_ is the host's own");
+        assertThatThrownBy(() -> metrics.gauge("process_start_time_seconds", "Mine"))
+                .hasMessage("metric name 'process_start_time_seconds': the prefix process_ is the host's own");
         assertThatThrownBy(() -> metrics.counter("bad-name", "Bad"))
                 .hasMessageContaining("metric name 'bad-name' is not valid");
+        assertThatThrownBy(() -> metrics.counter("events_total", "Events"))
+                .hasMessage("counter 'events_total': leave out _total, the output adds it");
+        // a label given twice would make every scrape of /metrics fail, for every metric
+        assertThatThrownBy(() -> metrics.counter("dup", "Dup", "a", "a"))
+                .hasMessage("metric 'dup': label name 'a' is given twice");
+        assertThatThrownBy(() -> metrics.histogram("h", "H", List.of(1.0), "le"))
+                .hasMessageContaining("label name 'le' is not valid");
         assertThatThrownBy(() -> metrics.histogram("h", "H", List.of(1.0, 0.5)))
                 .hasMessageContaining("buckets must be finite and ascending");
     }
@@ -70,7 +82,22 @@ class PluginMetricsTest {
     void wrongLabelValuesAndNegativeIncrementsThrowToTheCaller() {
         Metrics.Counter counter = metrics.counter("events", "Events", "model");
 
-        assertThatThrownBy(() -> counter.inc(1, "m", "extra")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> counter.inc(1, "m", "extra")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metric 'events': 1 label values expected, got 2");
         assertThatThrownBy(() -> counter.inc(-1, "m")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aMetricKeepsAtMostMaxSeriesLabelCombinationsAndCountsTheUpdatesItDrops() throws IOException {
+        Metrics.Gauge gauge = metrics.gauge("last_value", "Last", "model");
+        for (int i = 0; i < PluginMetrics.MAX_SERIES + 5; i++) {
+            gauge.set(i, "model-" + i);
+        }
+        gauge.set(1, "model-0"); // a known series still updates
+
+        String scraped = scrape();
+        assertThat(scraped.lines().filter(line -> line.startsWith("last_value{"))).hasSize(PluginMetrics.MAX_SERIES);
+        assertThat(scraped).contains("last_value{model=\"model-0\"} 1.0",
+                "monitor_plugin_metric_series_dropped_total{metric=\"last_value\"} 5.0");
     }
 }
