@@ -177,6 +177,28 @@ class HotReloadIT {
                 "retraining triggered model=pinned-upgrade version=v1"));
     }
 
+    @Test
+    void aPinOfAJarThatCannotLoadIsRejectedAndTheRunningVersionKeepsServing() throws Exception {
+        Path running = dist.plugins().resolve(Distribution.bundledPlugin("drift-strategies").getFileName());
+        Path future = dist.plugins().resolve("drift-strategies-9.0.0.jar");
+        Distribution.copyWithManifest(running, root.resolve("future.jar"),
+                Map.of("Plugin-Version", "9.0.0", "Plugin-Requires", ">=9.0.0"));
+        dropIn(root.resolve("future.jar"), future.getFileName().toString(), Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+                "plugin drift-strategies-9.0.0.jar skipped: plugin id 'drift-strategies' is already loaded"));
+
+        dist.writeManifest(MANIFEST.replace("  dir: ../plugins\n",
+                "  dir: ../plugins\n  verify: {drift-strategies: " + sha256(future) + "}\n"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: rejected "));
+        assertThat(host.stderr()).contains("plugins.verify: drift-strategies: drift-strategies-9.0.0.jar matches the "
+                + "pin but cannot be loaded: plugin drift-strategies requires host version '>=9.0.0' (Plugin-Requires)",
+                "drift-strategies 0.1.0 keeps running");
+        feeder.drift("old-version-serves");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=old-version-serves version=v1"));
+    }
+
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }

@@ -159,15 +159,24 @@ public final class Monitor implements AutoCloseable {
                         + manifest.pluginsDir() + " -> " + next.pluginsDir() + "); restart the host");
             }
             Map<PluginInfo, Path> repinned = repinned(next);
-            String changes = observers.apply(next, plugins.catalog());
-            plugins.pin(next.pins());
-            repinned.forEach(this::replace);
+            applyPins(next, repinned);
+            String changes;
+            try {
+                changes = observers.apply(next, plugins.catalog());
+            } catch (ManifestException e) {
+                if (repinned.isEmpty()) {
+                    throw e;
+                }
+                throw new ManifestException(e.getMessage() + System.lineSeparator() + "(plugins.verify was applied: "
+                        + repinned.keySet().stream().map(PluginInfo::id).collect(Collectors.joining(", "))
+                        + " upgraded to the pinned jar)");
+            }
             manifest = next;
             // State first, log line last: whoever reads the line finds /healthz and the counters agreeing.
             lastReloadError = null;
             reloadsOk.incrementAndGet();
             LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
-            reportWaiting();
+            startWaiting();
             return true;
         } catch (ManifestException e) {
             lastReloadError = e.getMessage();
@@ -176,6 +185,60 @@ public final class Monitor implements AutoCloseable {
                     System.lineSeparator(), e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Makes {@code next}'s pins the ones jars are checked against, replaces the plugins
+     * {@link #repinned} found, and loads the pinned jars that were refused before and match now.
+     * A replacement that cannot be loaded falls back to the running version: then the old pins
+     * are restored and the reload is rejected (a second replacement in the same edit that did
+     * load stays).
+     */
+    private void applyPins(Manifest next, Map<PluginInfo, Path> repinned) throws ManifestException {
+        plugins.pin(next.pins());
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<PluginInfo, Path> upgrade : repinned.entrySet()) {
+            String id = upgrade.getKey().id();
+            replace(upgrade.getKey(), upgrade.getValue());
+            try {
+                if (!next.pins().get(id).equals(plugins.loadedDigest(id).orElse(null))) {
+                    String jar = upgrade.getValue().getFileName().toString();
+                    String why = plugins.catalog().problems().stream().filter(p -> p.jar().equals(jar))
+                            .map(PluginProblem::reason).findFirst().orElse("see the log");
+                    problems.add(next.file() + ": plugins.verify: " + id + ": " + jar
+                            + " matches the pin but cannot be loaded: " + why + "; " + id + " "
+                            + upgrade.getKey().version() + " keeps running");
+                }
+            } catch (IOException e) {
+                problems.add(next.file() + ": plugins.verify: " + id + ": cannot read its jar: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            plugins.pin(manifest.pins());
+            throw new ManifestException(problems);
+        }
+        for (Map.Entry<String, String> pin : next.pins().entrySet()) {
+            boolean running = plugins.catalog().plugins().stream().anyMatch(p -> p.id().equals(pin.getKey()));
+            if (!running) {
+                matchingJar(next.pluginsDir(), pin.getKey(), pin.getValue()).flatMap(plugins::load).ifPresent(info ->
+                        LOG.info("reload: plugin {} {} added ({}): it matches its new pin", info.id(), info.version(),
+                                info.jar()));
+            }
+        }
+    }
+
+    /** The jar in {@code dir} of plugin {@code id} whose SHA-256 is {@code sha256}, if there is one. */
+    private static Optional<Path> matchingJar(Path dir, String id, String sha256) {
+        try {
+            for (Path jar : PluginHost.jarsIn(dir)) {
+                if (id.equals(PluginHost.pluginIdOf(jar).orElse(null)) && PluginHost.sha256(jar).equals(sha256)) {
+                    return Optional.of(jar);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("reload: cannot read {}: {}", dir, e.getMessage());
+        }
+        return Optional.empty();
     }
 
     /**
@@ -201,13 +264,7 @@ public final class Monitor implements AutoCloseable {
                 if (actual.equals(pin.getValue())) {
                     continue;
                 }
-                Optional<Path> match = Optional.empty();
-                for (Path jar : PluginHost.jarsIn(next.pluginsDir())) {
-                    if (id.equals(PluginHost.pluginIdOf(jar).orElse(null))
-                            && PluginHost.sha256(jar).equals(pin.getValue())) {
-                        match = Optional.of(jar);
-                    }
-                }
+                Optional<Path> match = matchingJar(next.pluginsDir(), id, pin.getValue());
                 if (match.isPresent()) {
                     replacements.put(running.get(), match.get());
                 } else {
@@ -273,6 +330,11 @@ public final class Monitor implements AutoCloseable {
                     info.jar()));
         }
         reloadsOk.incrementAndGet();
+        startWaiting();
+    }
+
+    /** Starts the observers waiting for a type that a loaded plugin now provides. */
+    private void startWaiting() {
         List<String> started = observers.startWaiting(plugins.catalog());
         if (!started.isEmpty()) {
             LOG.info("reload: observers started: {}", String.join(", ", started));
