@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Later changes ({@link #apply}, {@link #retire}, {@link #replacePlugins}) keep the observers they
  * do not touch, with their state, and swap the others without losing an event.
  *
- * <p>Thread-safe: every method is synchronized; each observer's {@code stop()} runs once.
+ * <p>Thread-safe: every method but {@link #stats()} is synchronized (stats reads a published
+ * snapshot); each observer's {@code stop()} runs once.
  */
 public final class ObserverSet implements AutoCloseable {
 
@@ -41,6 +42,8 @@ public final class ObserverSet implements AutoCloseable {
     private final EventBus bus;
     private final Metrics metrics;
     private final Map<String, Active> active = new LinkedHashMap<>();
+    /** What {@link #stats()} reads: the registrations of {@code active}, republished on each change. */
+    private volatile Map<String, Registration> registrations = Map.of();
     /** Enabled entries whose observer or strategy type no loaded plugin provides. */
     private final Map<String, ObserverSpec> waiting = new LinkedHashMap<>();
     private boolean closed;
@@ -94,10 +97,13 @@ public final class ObserverSet implements AutoCloseable {
         return types;
     }
 
-    /** Each running observer's counters. */
-    public synchronized Map<String, ObserverStats> stats() {
+    /**
+     * Each running observer's counters. Takes no lock: a scrape of {@code /metrics} must not wait
+     * for a reload that is stopping an observer.
+     */
+    public Map<String, ObserverStats> stats() {
         Map<String, ObserverStats> stats = new LinkedHashMap<>();
-        active.forEach((name, entry) -> stats.put(name, entry.registration().stats()));
+        registrations.forEach((name, registration) -> stats.put(name, registration.stats()));
         return stats;
     }
 
@@ -143,7 +149,7 @@ public final class ObserverSet implements AutoCloseable {
                 } else {
                     changes.add(name + " waits for its type");
                 }
-                unregister(active.remove(name));
+                unregister(deactivate(name));
             }
         }
         for (ObserverSpec spec : desired.values()) {
@@ -151,7 +157,7 @@ public final class ObserverSet implements AutoCloseable {
             Created instance = created.get(spec);
             if (instance == null) {
                 if (current != null) {
-                    active.put(spec.name(), new Active(spec, current.observer(), current.registration(),
+                    activate(spec.name(), new Active(spec, current.observer(), current.registration(),
                             current.pluginIds())); // same instance; the entry may have moved in the file
                 }
             } else if (current == null) {
@@ -176,7 +182,7 @@ public final class ObserverSet implements AutoCloseable {
         List<String> retired = new ArrayList<>();
         for (Active entry : List.copyOf(active.values())) {
             if (!Collections.disjoint(entry.pluginIds(), pluginIds)) {
-                active.remove(entry.spec().name());
+                deactivate(entry.spec().name());
                 unregister(entry);
                 waiting.put(entry.spec().name(), entry.spec());
                 retired.add(entry.spec().name());
@@ -212,13 +218,13 @@ public final class ObserverSet implements AutoCloseable {
             try {
                 Created instance = ObserverFactory.create(spec, catalog, metrics);
                 held.put(spec.name(), entry.registration().resume(instance.observer()));
-                active.put(spec.name(), new Active(spec, instance.observer(), entry.registration(),
+                activate(spec.name(), new Active(spec, instance.observer(), entry.registration(),
                         instance.pluginIds()));
             } catch (EntryException e) {
                 LOG.error("reload: observer '{}' cannot start again: {}", spec.name(), e.getMessage());
                 entry.registration().resume(new Unavailable(spec.name())); // held events count as failed
                 entry.registration().close();
-                active.remove(spec.name());
+                deactivate(spec.name());
                 waiting.put(spec.name(), spec);
             }
         }
@@ -246,9 +252,31 @@ public final class ObserverSet implements AutoCloseable {
         return started;
     }
 
+    private void activate(String name, Active entry) {
+        active.put(name, entry);
+        publishRegistrations();
+    }
+
+    private Active deactivate(String name) {
+        Active removed = active.remove(name);
+        publishRegistrations();
+        return removed;
+    }
+
+    private void deactivateAll() {
+        active.clear();
+        publishRegistrations();
+    }
+
+    private void publishRegistrations() {
+        Map<String, Registration> current = new LinkedHashMap<>();
+        active.forEach((name, entry) -> current.put(name, entry.registration()));
+        registrations = Collections.unmodifiableMap(current);
+    }
+
     /**
-     * Unregisters every observer and drains its lane (all lanes at once, each within its shutdown
-     * timeout), then stops each observer once. Idempotent.
+     * Unregisters every observer, drains its lane within its shutdown timeout and then stops it
+     * once; all observers at once, each on a thread of its own. Idempotent.
      */
     @Override
     public void close() {
@@ -259,31 +287,33 @@ public final class ObserverSet implements AutoCloseable {
             }
             closed = true;
             entries = List.copyOf(active.values());
-            active.clear();
+            deactivateAll();
         }
-        List<Thread> draining = new ArrayList<>();
+        // Each observer is drained and stopped on a thread of its own: shutdown takes the longest
+        // drain-and-stop, not their sum.
+        List<Thread> stopping = new ArrayList<>();
         for (Active entry : entries) {
-            Thread drain = new Thread(entry.registration()::close, "drain-" + entry.spec().name());
-            drain.start();
-            draining.add(drain);
+            Thread stop = new Thread(() -> {
+                entry.registration().close();
+                ObserverFactory.stop(entry.spec(), entry.observer());
+                logStopped(entry);
+            }, "stop-" + entry.spec().name());
+            stop.start();
+            stopping.add(stop);
         }
-        for (Thread drain : draining) {
+        for (Thread stop : stopping) {
             try {
-                drain.join();
+                stop.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        for (Active entry : entries) {
-            ObserverFactory.stop(entry.spec(), entry.observer());
-            logStopped(entry);
         }
     }
 
     private void register(ObserverSpec spec, Created instance) {
         Registration registration = bus.register(spec.name(), new ManifestFilter(spec.events(), spec.models()),
                 instance.observer(), spec.dispatch());
-        active.put(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
+        activate(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
         LOG.info("observer '{}' ({}) started", spec.name(), spec.type());
     }
 
@@ -314,7 +344,7 @@ public final class ObserverSet implements AutoCloseable {
             ObserverFactory.stop(current.spec(), current.observer());
             note = "";
         }
-        active.put(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
+        activate(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
         return note;
     }
 
