@@ -15,7 +15,9 @@ import org.slf4j.Logger;
  * shell, after replacing the placeholders {@code {model} {version} {strategy} {at} {reason} {score}}
  * in each argument. A relative executable path such as {@code ./retrain.sh} resolves against the
  * monitor process's working directory; a bare name is looked up on {@code PATH}. Standard input is
- * closed; standard output and error are read together and their last line is logged.
+ * closed; standard output and error go together to a temporary {@link ExecOutput} file, whose last
+ * line is logged and which is deleted after the run. A normal exit ends the run even if the command
+ * left a background child behind (such as {@code nohup train.py &}): that child is not waited for.
  *
  * <p>Logs {@code retraining action exec model=.. version=.. exit=<code> output=<last line>} (INFO for
  * exit 0, else WARN), or at WARN {@code ... timed out after <timeout>} once it has destroyed the
@@ -30,7 +32,6 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     static final Duration DESTROY_GRACE = Duration.ofSeconds(2);
-    static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
     static final List<String> PLACEHOLDERS = List.of("model", "version", "strategy", "at", "reason", "score");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
@@ -75,15 +76,30 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
 
     @Override
     public ActionResult run(Trigger trigger, Logger log) throws InterruptedException {
-        Process process;
+        ExecOutput output;
         try {
-            process = new ProcessBuilder(argv(trigger)).redirectErrorStream(true).start();
+            output = ExecOutput.create();
         } catch (IOException | RuntimeException e) {
-            log.warn("retraining action exec {} failed to start {}: {}", trigger.describe(), command.get(0),
-                    e.getMessage());
+            log.warn("retraining action exec {} failed to start {}: cannot create an output file: {}",
+                    trigger.describe(), command.get(0), e.getMessage());
             return ActionResult.FAILED;
         }
-        OutputTail output = OutputTail.drain(process.getInputStream());
+        try (output) { // deleted however the run ends
+            Process process;
+            try {
+                process = new ProcessBuilder(argv(trigger)).redirectErrorStream(true)
+                        .redirectOutput(output.file()).start();
+            } catch (IOException | RuntimeException e) {
+                log.warn("retraining action exec {} failed to start {}: {}", trigger.describe(), command.get(0),
+                        e.getMessage());
+                return ActionResult.FAILED;
+            }
+            return await(process, output, trigger, log);
+        }
+    }
+
+    private ActionResult await(Process process, ExecOutput output, Trigger trigger, Logger log)
+            throws InterruptedException {
         try {
             process.getOutputStream().close(); // EOF on stdin: a script that reads input must not wait for it
         } catch (IOException e) {
@@ -92,7 +108,6 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 destroy(process);
-                output.await(DRAIN_WAIT);
                 log.warn("retraining action exec {} timed out after {}{}", trigger.describe(),
                         Durations.format(timeout), suffix(output));
                 return ActionResult.TIMEOUT;
@@ -101,7 +116,6 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
             destroy(process); // the observer is stopping: leave no child behind
             throw e;
         }
-        output.await(DRAIN_WAIT);
         int exit = process.exitValue();
         if (exit == 0) {
             log.info("retraining action exec {} exit=0{}", trigger.describe(), suffix(output));
@@ -111,12 +125,12 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
         return ActionResult.FAILED;
     }
 
-    private static String suffix(OutputTail output) {
+    private static String suffix(ExecOutput output) {
         String line = output.lastLine();
         return line.isEmpty() ? "" : " output=" + line;
     }
 
-    /** Destroys the process and its descendants (a shell script's own children hold the output pipe too). */
+    /** Destroys the process and its descendants (a shell script's own children would outlive it). */
     private static void destroy(Process process) throws InterruptedException {
         List<ProcessHandle> descendants = process.descendants().toList(); // before they are orphaned
         process.destroy();

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 /**
  * {@code action: webhook}: POSTs the trigger as JSON to {@code url}
  * ({@code {"model","version","strategy","at","reason","score"}}, {@code Content-Type: application/json},
- * plus the {@code headers}, each written {@code "Name: value"}). A connection error, a timeout or a
- * 5xx status is retried, {@value #ATTEMPTS} attempts in all, 500 ms apart and then doubling; any
+ * plus the {@code headers}, each written {@code "Name: value"}). A connection error, a timeout, a
+ * 5xx status or a 429 is retried, {@value #ATTEMPTS} attempts in all, 500 ms apart and then doubling; any
  * other non-2xx status fails at once. Logs the outcome once:
  * {@code retraining action webhook model=.. version=.. status=202} or, at WARN,
  * {@code ... failed after 3 attempts: <cause>}.
@@ -130,7 +130,7 @@ final class WebhookAction implements RetrainingAction {
                     return ActionResult.OK;
                 }
                 cause = "status=" + status;
-                retry = status >= 500; // a 4xx will not fix itself by asking again
+                retry = status >= 500 || status == 429; // another 4xx will not fix itself by asking again
             } catch (IOException e) {
                 cause = e.getMessage() == null ? e.getClass().getSimpleName()
                         : e.getClass().getSimpleName() + ": " + e.getMessage();

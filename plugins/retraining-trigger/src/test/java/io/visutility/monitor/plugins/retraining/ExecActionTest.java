@@ -158,6 +158,36 @@ class ExecActionTest {
     }
 
     @Test
+    void aBackgroundChildHoldingTheOutputNeitherDelaysTheRunNorKeepsAThread() throws Exception {
+        Path child = dir.resolve("child");
+        Path outputFile = dir.resolve("output-file");
+        Path retrain = script("nohup.sh", "readlink /proc/$$/fd/2 > " + outputFile + "\n"
+                + "sleep 30 &\necho $! > " + child + "\necho started");
+        try {
+            TestContext ctx = start(new RetrainingTriggerObserver(), Map.of("action", "exec",
+                    "command", List.of(retrain.toString())));
+
+            trigger(0);
+
+            await().atMost(WAIT).until(() -> actions(ctx, "ok") == 1);
+            assertThat(ctx.lines).contains(PREFIX + " exit=0 output=started");
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
+                    thread -> thread.getName().startsWith("retraining-exec") && thread.isAlive());
+            String output = Files.readString(outputFile).trim();
+            if (!output.isEmpty()) { // /proc: Linux only
+                assertThat(Path.of(output).getFileName().toString()).startsWith(ExecOutput.PREFIX);
+                assertThat(Path.of(output)).doesNotExist();
+            }
+        } finally {
+            if (Files.exists(child)) {
+                long pid = Long.parseLong(Files.readString(child).trim());
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                await().atMost(WAIT).until(() -> ended(pid));
+            }
+        }
+    }
+
+    @Test
     void onEventReturnsWhileAnActionRunsAndAFullQueueSkips() throws Exception {
         Path gated = gatedScript();
         TestContext ctx = start(new RetrainingTriggerObserver(1, Duration.ofSeconds(30)), Map.of("action", "exec",

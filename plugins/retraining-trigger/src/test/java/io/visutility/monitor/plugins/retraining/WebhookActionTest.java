@@ -135,6 +135,19 @@ class WebhookActionTest {
     }
 
     @Test
+    void tooManyRequestsIsRetriedLikeAServerError() throws Exception {
+        statuses.add(429);
+        statuses.add(200);
+        TestContext ctx = trigger(Map.of("action", "webhook", "url", url("/hook")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> actions(ctx, "ok") == 1);
+        assertThat(received).hasSize(2);
+        assertThat(received.get(1).body()).isEqualTo(received.get(0).body());
+        assertThat(ctx.lines).contains(PREFIX + " status=200 attempts=2");
+        assertThat(actions(ctx, "failed")).isZero();
+    }
+
+    @Test
     void givesUpAfterThreeAttempts() throws Exception {
         statuses.addAll(List.of(503, 502, 500));
         TestContext ctx = trigger(Map.of("action", "webhook", "url", url("/hook")));
