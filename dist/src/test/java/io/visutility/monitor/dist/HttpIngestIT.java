@@ -189,7 +189,8 @@ class HttpIngestIT {
                 sample(metrics(), "monitor_observer_delivered_total{observer=\"console\"}") == 30.0);
         String after = metrics();
         assertThat(sample(after, "monitor_events_received_total{source=\"http\"}")).isEqualTo(30.0);
-        assertThat(sample(after, "monitor_events_rejected_total{source=\"http\"}")).isEqualTo(1.0);
+        assertThat(sample(after, "monitor_events_rejected_total{reason=\"malformed\",source=\"http\"}")).isEqualTo(1.0);
+        assertThat(sample(after, "monitor_http_requests_total{status=\"202\"}")).isEqualTo(1.0);
         assertThat(sample(after, "monitor_observer_received_total{observer=\"console\"}")).isEqualTo(30.0);
         assertThat(sample(after, "monitor_observer_dropped_total{observer=\"console\",reason=\"queue_full\"}"))
                 .isEqualTo(0.0);

@@ -29,7 +29,7 @@ final class BoundedLineReader {
     }
 
     /** A line that cannot be an event, and why. */
-    record Rejected(String reason) implements Line {
+    record Rejected(RejectReason reason, String message) implements Line {
     }
 
     private static final int BUFFER_BYTES = 64 * 1024;
@@ -102,12 +102,12 @@ final class BoundedLineReader {
             kept = (int) Math.min(kept, length);
         }
         if (length > maxBytes) {
-            return new Rejected("line of " + length + " bytes is longer than the limit of " + maxBytes);
+            return new Rejected(RejectReason.TOO_LONG, "line of " + length + " bytes is longer than the limit of " + maxBytes);
         }
         try {
             return new Text(utf8.reset().decode(ByteBuffer.wrap(line, 0, kept)).toString());
         } catch (CharacterCodingException e) {
-            return new Rejected("line is not valid UTF-8");
+            return new Rejected(RejectReason.NOT_UTF8, "line is not valid UTF-8");
         }
     }
 

@@ -3,7 +3,15 @@ package io.visutility.monitor.host.ingest;
 /** An event in the wire format that cannot be accepted; the message says why, in one line. */
 public final class EventFormatException extends Exception {
 
-    public EventFormatException(String message) {
+    private final RejectReason reason;
+
+    public EventFormatException(RejectReason reason, String message) {
         super(message);
+        this.reason = reason;
+    }
+
+    /** Which kind of problem it is, for metrics. */
+    public RejectReason reason() {
+        return reason;
     }
 }

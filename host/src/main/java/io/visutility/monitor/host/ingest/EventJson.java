@@ -72,29 +72,29 @@ public final class EventJson {
         try {
             JsonNode node = MAPPER.readTree(json);
             if (node == null) {
-                throw new EventFormatException("empty body");
+                throw new EventFormatException(RejectReason.MALFORMED, "empty body");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new EventFormatException("not valid JSON: " + e.getOriginalMessage());
+            throw new EventFormatException(RejectReason.MALFORMED, "not valid JSON: " + e.getOriginalMessage());
         }
     }
 
     /** Parses one event from a JSON tree. */
     public static ModelMetricEvent parse(JsonNode node, Instant ingestTime) throws EventFormatException {
         if (node == null || !node.isObject()) {
-            throw new EventFormatException("expected a JSON object");
+            throw new EventFormatException(RejectReason.MALFORMED, "expected a JSON object");
         }
         String type = text(node, "type");
         String metric = METRIC_FIELD.get(type);
         if (metric == null) {
-            throw new EventFormatException("unknown type '" + type + "'; known: "
+            throw new EventFormatException(RejectReason.UNKNOWN_TYPE, "unknown type '" + type + "'; known: "
                     + String.join(", ", ModelMetricEvent.TYPES));
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!COMMON_FIELDS.contains(name) && !name.equals(metric)) {
-                throw new EventFormatException("unknown field '" + name + "' for " + type + "; fields: "
+                throw new EventFormatException(RejectReason.INVALID_FIELD, "unknown field '" + name + "' for " + type + "; fields: "
                         + String.join(", ", COMMON_FIELDS.subList(0, 3)) + ", " + metric + ", ts (optional)");
             }
         }
@@ -102,18 +102,18 @@ public final class EventJson {
         try {
             model = new ModelVersion(text(node, "model"), text(node, "version"));
         } catch (IllegalArgumentException e) {
-            throw new EventFormatException(e.getMessage());
+            throw new EventFormatException(RejectReason.INVALID_FIELD, e.getMessage());
         }
         Instant ts = timestamp(node, ingestTime);
         JsonNode value = node.get(metric);
         if (value == null || value.isNull()) {
-            throw new EventFormatException("missing field '" + metric + "'");
+            throw new EventFormatException(RejectReason.INVALID_FIELD, "missing field '" + metric + "'");
         }
         try {
             return switch (type) {
                 case InferenceLatency.TYPE -> {
                     if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-                        throw new EventFormatException("field 'latency_ms' must be a whole number, got " + shown(value));
+                        throw new EventFormatException(RejectReason.INVALID_FIELD, "field 'latency_ms' must be a whole number, got " + shown(value));
                     }
                     yield new InferenceLatency(model, value.longValue(), ts);
                 }
@@ -121,27 +121,27 @@ public final class EventJson {
                 default -> new ConceptDrift(model, number(value, metric), ts);
             };
         } catch (IllegalArgumentException e) {
-            throw new EventFormatException(e.getMessage());
+            throw new EventFormatException(RejectReason.INVALID_FIELD, e.getMessage());
         }
     }
 
     private static String text(JsonNode node, String field) throws EventFormatException {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            throw new EventFormatException("missing field '" + field + "'");
+            throw new EventFormatException(RejectReason.INVALID_FIELD, "missing field '" + field + "'");
         }
         if (!value.isTextual() || value.textValue().isBlank()) {
-            throw new EventFormatException("field '" + field + "' must be a non-blank string, got " + shown(value));
+            throw new EventFormatException(RejectReason.INVALID_FIELD, "field '" + field + "' must be a non-blank string, got " + shown(value));
         }
         if (value.textValue().length() > MAX_NAME_CHARS) {
-            throw new EventFormatException("field '" + field + "' is longer than " + MAX_NAME_CHARS + " characters");
+            throw new EventFormatException(RejectReason.INVALID_FIELD, "field '" + field + "' is longer than " + MAX_NAME_CHARS + " characters");
         }
         return value.textValue();
     }
 
     private static double number(JsonNode value, String field) throws EventFormatException {
         if (!value.isNumber()) {
-            throw new EventFormatException("field '" + field + "' must be a number, got " + shown(value));
+            throw new EventFormatException(RejectReason.INVALID_FIELD, "field '" + field + "' must be a number, got " + shown(value));
         }
         return value.doubleValue();
     }
@@ -154,7 +154,7 @@ public final class EventJson {
         try {
             return Instant.parse(ts.asText());
         } catch (DateTimeParseException e) {
-            throw new EventFormatException("field 'ts' must be an ISO-8601 instant such as 2026-11-26T10:00:00Z, got "
+            throw new EventFormatException(RejectReason.INVALID_FIELD, "field 'ts' must be an ISO-8601 instant such as 2026-11-26T10:00:00Z, got "
                     + shown(ts));
         }
     }

@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -179,7 +181,7 @@ public final class HttpIngest implements AutoCloseable {
     }
 
     /** One item of a request: its event, or why it was rejected. */
-    private record Item(ModelMetricEvent event, String error) {
+    private record Item(ModelMetricEvent event, EventFormatException problem) {
     }
 
     private List<Item> json(String text) {
@@ -188,7 +190,7 @@ public final class HttpIngest implements AutoCloseable {
         try {
             tree = EventJson.readTree(text);
         } catch (EventFormatException e) {
-            items.add(new Item(null, e.getMessage()));
+            items.add(new Item(null, e));
             return items;
         }
         if (tree.isArray()) {
@@ -205,12 +207,12 @@ public final class HttpIngest implements AutoCloseable {
         BoundedLineReader lines = new BoundedLineReader(body, EventJson.MAX_LINE_BYTES);
         for (BoundedLineReader.Line line = lines.next(); line != null; line = lines.next()) {
             if (line instanceof BoundedLineReader.Rejected bad) {
-                items.add(new Item(null, bad.reason()));
+                items.add(new Item(null, new EventFormatException(bad.reason(), bad.message())));
             } else if (line instanceof BoundedLineReader.Text text && !text.text().isBlank()) {
                 try {
                     items.add(item(EventJson.readTree(text.text())));
                 } catch (EventFormatException e) {
-                    items.add(new Item(null, e.getMessage()));
+                    items.add(new Item(null, e));
                 }
             }
         }
@@ -221,7 +223,7 @@ public final class HttpIngest implements AutoCloseable {
         try {
             return new Item(EventJson.parse(node, clock.instant()), null);
         } catch (EventFormatException e) {
-            return new Item(null, e.getMessage());
+            return new Item(null, e);
         }
     }
 
@@ -230,17 +232,19 @@ public final class HttpIngest implements AutoCloseable {
         ArrayNode errors = MAPPER.createArrayNode();
         long blockTimeoutsBefore = blockTimeouts();
         int accepted = 0;
+        Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
             if (item.event() != null) {
                 bus.emit(item.event());
                 accepted++;
             } else {
-                errors.addObject().put("index", i).put("error", item.error());
+                errors.addObject().put("index", i).put("error", item.problem().getMessage());
+                rejected.merge(item.problem().reason(), 1, Integer::sum);
             }
         }
         counter.accepted("http", accepted);
-        counter.rejected("http", errors.size());
+        rejected.forEach((reason, events) -> counter.rejected("http", reason, events));
         answer.put("accepted", accepted).put("rejected", errors.size()).set("errors", errors);
         if (accepted > 0 && blockTimeouts() > blockTimeoutsBefore) {
             // A lane with when_full: block stayed full past its timeout while this request was
@@ -322,7 +326,8 @@ public final class HttpIngest implements AutoCloseable {
         return MAPPER.createObjectNode().put("error", message);
     }
 
-    private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    private void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        counter.answered(status);
         byte[] bytes = MAPPER.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

@@ -13,13 +13,17 @@ public interface IngestCounter {
         }
 
         @Override
-        public void rejected(String source, long events) {
+        public void rejected(String source, RejectReason reason, long events) {
         }
     };
 
     /** {@code events} events from {@code source} ({@code http}, {@code replay}) were accepted. */
     void accepted(String source, long events);
 
-    /** {@code events} events from {@code source} were rejected. */
-    void rejected(String source, long events);
+    /** {@code events} events from {@code source} were rejected for {@code reason}. */
+    void rejected(String source, RejectReason reason, long events);
+
+    /** An HTTP request was answered with {@code status}; the default counts nothing. */
+    default void answered(int status) {
+    }
 }

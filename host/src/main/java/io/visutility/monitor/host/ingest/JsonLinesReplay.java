@@ -51,7 +51,7 @@ public final class JsonLinesReplay {
             ModelMetricEvent event;
             try {
                 if (line instanceof BoundedLineReader.Rejected bad) {
-                    throw new EventFormatException(bad.reason());
+                    throw new EventFormatException(bad.reason(), bad.message());
                 }
                 String text = ((BoundedLineReader.Text) line).text();
                 if (text.isBlank()) {
@@ -60,7 +60,7 @@ public final class JsonLinesReplay {
                 event = EventJson.parse(text, clock.instant());
             } catch (EventFormatException e) {
                 rejected++;
-                counter.rejected("replay", 1);
+                counter.rejected("replay", e.reason(), 1);
                 LOG.warn("{}:{}: rejected: {}", source, lineNumber, e.getMessage());
                 continue;
             }

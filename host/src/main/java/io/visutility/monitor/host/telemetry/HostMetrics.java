@@ -11,6 +11,7 @@ import io.visutility.monitor.host.bus.DropReason;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.IngestCounter;
+import io.visutility.monitor.host.ingest.RejectReason;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWrite
     private final PrometheusRegistry registry;
     private final Counter received;
     private final Counter rejected;
+    private final Counter answered;
 
     /** Registers the host's metrics in the monitor's registry, next to those its plugins publish. */
     public HostMetrics(Monitor monitor) {
@@ -36,8 +38,10 @@ public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWrite
         received = Counter.builder().name("monitor_events_received")
                 .help("Events accepted from a source").labelNames("source").withoutExemplars().register(registry);
         rejected = Counter.builder().name("monitor_events_rejected")
-                .help("Events a source sent that were not valid").labelNames("source").withoutExemplars()
-                .register(registry);
+                .help("Events a source sent that were not valid, by reason").labelNames("source", "reason")
+                .withoutExemplars().register(registry);
+        answered = Counter.builder().name("monitor_http_requests")
+                .help("HTTP requests answered, by status").labelNames("status").withoutExemplars().register(registry);
         observerCounter("monitor_observer_received", "Events an observer's filters accepted", monitor,
                 ObserverStats::received);
         observerCounter("monitor_observer_delivered", "Events whose onEvent returned normally", monitor,
@@ -87,8 +91,13 @@ public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWrite
     }
 
     @Override
-    public void rejected(String source, long events) {
-        rejected.labelValues(source).inc(events);
+    public void rejected(String source, RejectReason reason, long events) {
+        rejected.labelValues(source, reason.label()).inc(events);
+    }
+
+    @Override
+    public void answered(int status) {
+        answered.labelValues(Integer.toString(status)).inc();
     }
 
     @Override

@@ -58,4 +58,15 @@ class EventJsonTest {
                 .isInstanceOf(EventFormatException.class)
                 .hasMessageStartingWith(reason);
     }
+
+    @Test
+    void eachRejectionSaysWhichKindOfProblemItIs() {
+        assertThatThrownBy(() -> EventJson.parse("{\"type\":", NOW)).isInstanceOfSatisfying(
+                EventFormatException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.MALFORMED));
+        assertThatThrownBy(() -> EventJson.parse("{\"type\":\"latency\"}", NOW)).isInstanceOfSatisfying(
+                EventFormatException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.UNKNOWN_TYPE));
+        assertThatThrownBy(() -> EventJson.parse("{\"type\":\"concept_drift\",\"model\":\"m\",\"version\":\"v\","
+                + "\"p_value\":2}", NOW)).isInstanceOfSatisfying(
+                EventFormatException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.INVALID_FIELD));
+    }
 }

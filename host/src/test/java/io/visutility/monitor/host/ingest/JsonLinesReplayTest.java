@@ -66,8 +66,8 @@ class JsonLinesReplayTest {
             }
 
             @Override
-            public void rejected(String source, long events) {
-                reasons.add(source + " " + events);
+            public void rejected(String source, RejectReason reason, long events) {
+                reasons.add(source + " " + reason.label() + " " + events);
             }
         };
 
@@ -75,7 +75,7 @@ class JsonLinesReplayTest {
                 .replay(new ByteArrayInputStream(input.toByteArray()), "events.jsonl");
 
         assertThat(summary).isEqualTo(new ReplaySummary(3, 2));
-        assertThat(reasons).containsExactly("replay 1", "replay 1");
+        assertThat(reasons).containsExactly("replay too_long 1", "replay not_utf8 1");
         assertThat(received).extracting(event -> event.model().name()).containsExactly("a", "b", "c");
     }
 
@@ -85,7 +85,7 @@ class JsonLinesReplayTest {
         java.util.Arrays.fill(endless, (byte) 'x');
         BoundedLineReader lines = new BoundedLineReader(new ByteArrayInputStream(endless), EventJson.MAX_LINE_BYTES);
 
-        assertThat(lines.next()).isEqualTo(new BoundedLineReader.Rejected(
+        assertThat(lines.next()).isEqualTo(new BoundedLineReader.Rejected(RejectReason.TOO_LONG,
                 "line of " + endless.length + " bytes is longer than the limit of " + EventJson.MAX_LINE_BYTES));
         assertThat(lines.next()).isNull();
     }
@@ -98,7 +98,7 @@ class JsonLinesReplayTest {
 
         assertThat(lines.next()).isEqualTo(new BoundedLineReader.Text(atLimit));
         assertThat(lines.next()).isEqualTo(new BoundedLineReader.Text(atLimit));
-        assertThat(lines.next()).isEqualTo(new BoundedLineReader.Rejected("line of " + (EventJson.MAX_LINE_BYTES + 1)
+        assertThat(lines.next()).isEqualTo(new BoundedLineReader.Rejected(RejectReason.TOO_LONG, "line of " + (EventJson.MAX_LINE_BYTES + 1)
                 + " bytes is longer than the limit of " + EventJson.MAX_LINE_BYTES));
         assertThat(lines.next()).isNull();
     }
