@@ -239,14 +239,16 @@ class HotReloadIT {
 
     @Test
     void sighupLogsWhatIsLoadedAndRunning() throws Exception {
-        // Sent again each second until answered: once (in 1 of about 20 full runs) the first signal
-        // went unanswered for 10 s, and a user would simply send it again.
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(host.process().pid())).start();
-            assertThat(kill.waitFor()).isZero();
-            assertThat(host.process().isAlive()).isTrue();
-            assertThat(host.stderr()).contains("state of " + dist.manifest());
-        });
+        if (host.stderr().contains("SIGHUP is ignored in this process")) {
+            // This test run inherited an ignored SIGHUP (it was started under nohup), and so did the
+            // host, which keeps ignoring it as nohup asks: what it must do then is say so, as it did.
+            return;
+        }
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(host.process().pid())).start();
+        assertThat(kill.waitFor()).isZero();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(host.stderr()).contains("state of " + dist.manifest()));
         await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("  observer retrain: received"));
         assertThat(host.stderr()).contains("  plugin drift-strategies 0.1.0 (drift-strategies-0.1.0.jar)",
                 "  observer console: received");
