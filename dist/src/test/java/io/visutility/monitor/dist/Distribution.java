@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -154,5 +155,36 @@ final class Distribution {
                 }
             }
         }
+    }
+
+    /** A plugin jar with these manifest attributes whose extension index names a class the jar lacks. */
+    static void writeIndexOnlyJar(Path target, Map<String, String> attributes, String extensionClass)
+            throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        attributes.forEach((key, value) -> manifest.getMainAttributes().put(new Attributes.Name(key), value));
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest)) {
+            out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
+            out.write((extensionClass + "\n").getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+    }
+
+    /** Rewrites a jar without one of its entries (its manifest, say, or its extension index). */
+    static void rewriteWithout(Path jar, String entryName) throws IOException {
+        Path copy = jar.resolveSibling(jar.getFileName() + ".rewrite");
+        try (JarFile in = new JarFile(jar.toFile());
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
+            for (JarEntry entry : Collections.list(in.entries())) {
+                if (!entry.getName().equals(entryName)) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    try (InputStream data = in.getInputStream(entry)) {
+                        data.transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+            }
+        }
+        Files.move(copy, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 }

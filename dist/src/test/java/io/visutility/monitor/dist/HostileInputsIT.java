@@ -22,11 +22,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -287,11 +283,11 @@ class HostileInputsIT {
                         "plugin truncated.jar skipped: not a valid jar file (zip END header not found)"),
                 jar("no manifest", "no-manifest.jar", target -> {
                     Files.copy(Distribution.bundledPlugin("drift-strategies"), target);
-                    rewriteWithout(target, JarFile.MANIFEST_NAME);
+                    Distribution.rewriteWithout(target, JarFile.MANIFEST_NAME);
                 }, "plugin no-manifest.jar skipped: not a plugin jar: no META-INF/MANIFEST.MF (needs Plugin-Id and "
                         + "Plugin-Version)"),
                 jar("no plugin descriptor (no Plugin-Id)", "no-id.jar",
-                        target -> writeJar(target, Map.of("Plugin-Version", "1.0.0"), "com.example.Whatever"),
+                        target -> Distribution.writeIndexOnlyJar(target, Map.of("Plugin-Version", "1.0.0"), "com.example.Whatever"),
                         "plugin no-id.jar skipped: not a plugin jar: META-INF/MANIFEST.MF has no Plugin-Id"),
                 jar("Plugin-Requires not satisfied", "future-strategies.jar",
                         target -> Distribution.copyWithManifest(Distribution.bundledPlugin("drift-strategies"), target,
@@ -299,16 +295,16 @@ class HostileInputsIT {
                         "plugin future-strategies.jar skipped: plugin future-strategies requires host version "
                                 + "'>=9.0.0' (Plugin-Requires), this host is 0.1.0"),
                 jar("Plugin-Requires not a version range", "bad-requires.jar",
-                        target -> writeJar(target, Map.of("Plugin-Id", "bad-requires", "Plugin-Version", "1.0.0",
+                        target -> Distribution.writeIndexOnlyJar(target, Map.of("Plugin-Id", "bad-requires", "Plugin-Version", "1.0.0",
                                 "Plugin-Requires", "banana"), "com.example.Whatever"),
                         "plugin bad-requires.jar skipped: Plugin-Requires 'banana' is not a version range such as "
                                 + ">=0.1.0 & <1.0.0"),
                 jar("Plugin-Version not a version", "bad-version.jar",
-                        target -> writeJar(target, Map.of("Plugin-Id", "bad-version", "Plugin-Version", "not.a.version"),
+                        target -> Distribution.writeIndexOnlyJar(target, Map.of("Plugin-Id", "bad-version", "Plugin-Version", "not.a.version"),
                                 "com.example.Whatever"),
                         "plugin bad-version.jar skipped: Plugin-Version 'not.a.version' is not a version such as 1.2.0 or 1.2"),
                 jar("Plugin-Id with a path in it", "evil-id.jar",
-                        target -> writeJar(target, Map.of("Plugin-Id", "../../evil", "Plugin-Version", "1.0.0"),
+                        target -> Distribution.writeIndexOnlyJar(target, Map.of("Plugin-Id", "../../evil", "Plugin-Version", "1.0.0"),
                                 "com.example.Whatever"),
                         "plugin evil-id.jar skipped: Plugin-Id '../../evil' may only hold letters, digits, '.', '_' and '-'"),
                 jar("duplicate Plugin-Id of a loaded plugin", "z-duplicate-console.jar",
@@ -319,11 +315,11 @@ class HostileInputsIT {
                 jar("missing META-INF/extensions.idx", "no-index.jar", target -> {
                     Distribution.copyWithManifest(Distribution.bundledPlugin("drift-strategies"), target,
                             Map.of("Plugin-Id", "no-index"));
-                    rewriteWithout(target, "META-INF/extensions.idx");
+                    Distribution.rewriteWithout(target, "META-INF/extensions.idx");
                 }, "plugin no-index.jar skipped: no META-INF/extensions.idx, so no observers or strategies: PF4J's "
                         + "annotation processor did not run when the jar was built"),
                 jar("extension class that cannot be loaded", "ghost.jar",
-                        target -> writeJar(target, Map.of("Plugin-Id", "ghost-plugin", "Plugin-Version", "1.0.0"),
+                        target -> Distribution.writeIndexOnlyJar(target, Map.of("Plugin-Id", "ghost-plugin", "Plugin-Version", "1.0.0"),
                                 "com.example.ghost.MissingObserver"),
                         "plugin ghost.jar skipped: extension class com.example.ghost.MissingObserver cannot be loaded: "
                                 + "java.lang.ClassNotFoundException: com.example.ghost.MissingObserver"));
@@ -625,34 +621,5 @@ class HostileInputsIT {
                     .append(String.join(", ", Collections.nCopies(9, alias))).append("]\n");
         }
         return yaml.toString();
-    }
-
-    /** A plugin jar with these manifest attributes whose extension index names a class the jar lacks. */
-    private static void writeJar(Path target, Map<String, String> attributes, String extensionClass) throws Exception {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        attributes.forEach((key, value) -> main.put(new Attributes.Name(key), value));
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest)) {
-            out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
-            out.write((extensionClass + "\n").getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
-    }
-
-    /** Rewrites a jar without one of its entries (as MonitorDistributionIT does). */
-    private static void rewriteWithout(Path jar, String entryName) throws Exception {
-        Path copy = jar.resolveSibling(jar.getFileName() + ".rewrite");
-        try (JarFile in = new JarFile(jar.toFile());
-             JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
-            for (JarEntry entry : Collections.list(in.entries())) {
-                if (!entry.getName().equals(entryName)) {
-                    out.putNextEntry(new JarEntry(entry.getName()));
-                    in.getInputStream(entry).transferTo(out);
-                    out.closeEntry();
-                }
-            }
-        }
-        Files.move(copy, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -10,15 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,12 +88,13 @@ class MonitorDistributionIT {
                 Map.of("Plugin-Id", "future-strategies", "Plugin-Requires", ">=9.0.0"));
         Distribution.copyWithManifest(Distribution.bundledPlugin("console-logger"),
                 dist.plugins().resolve("z-duplicate-console.jar"), Map.of());
-        writeJar(dist.plugins().resolve("ghost.jar"), "ghost-plugin", "com.example.ghost.MissingObserver");
+        Distribution.writeIndexOnlyJar(dist.plugins().resolve("ghost.jar"),
+                Map.of("Plugin-Id", "ghost-plugin", "Plugin-Version", "1.0.0"), "com.example.ghost.MissingObserver");
         Files.copy(Distribution.bundledPlugin("drift-strategies"), dist.plugins().resolve("no-descriptor.jar"));
-        rewriteWithout(dist.plugins().resolve("no-descriptor.jar"), "META-INF/MANIFEST.MF");
+        Distribution.rewriteWithout(dist.plugins().resolve("no-descriptor.jar"), "META-INF/MANIFEST.MF");
         Distribution.copyWithManifest(Distribution.bundledPlugin("drift-strategies"),
                 dist.plugins().resolve("no-index.jar"), Map.of("Plugin-Id", "no-index"));
-        rewriteWithout(dist.plugins().resolve("no-index.jar"), "META-INF/extensions.idx");
+        Distribution.rewriteWithout(dist.plugins().resolve("no-index.jar"), "META-INF/extensions.idx");
         Path events = dist.writeFile("events.jsonl",
                 "{\"type\":\"concept_drift\",\"model\":\"m\",\"version\":\"v1\",\"p_value\":0.001}\n");
 
@@ -242,35 +236,5 @@ class MonitorDistributionIT {
         Result result = dist.run("--help");
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).contains("run", "validate", "plugins", "2   bad usage or bad config");
-    }
-
-    /** A plugin jar whose extension index names a class the jar does not contain. */
-    private static void writeJar(Path target, String pluginId, String extensionClass) throws Exception {
-        Manifest manifest = new Manifest();
-        Attributes attributes = manifest.getMainAttributes();
-        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        attributes.put(new Attributes.Name("Plugin-Id"), pluginId);
-        attributes.put(new Attributes.Name("Plugin-Version"), "1.0.0");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest)) {
-            out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
-            out.write((extensionClass + "\n").getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
-    }
-
-    /** Rewrites a jar without one of its entries. */
-    private static void rewriteWithout(Path jar, String entryName) throws Exception {
-        Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
-        try (JarFile in = new JarFile(jar.toFile());
-             JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
-            for (JarEntry entry : Collections.list(in.entries())) {
-                if (!entry.getName().equals(entryName)) {
-                    out.putNextEntry(new JarEntry(entry.getName()));
-                    in.getInputStream(entry).transferTo(out);
-                    out.closeEntry();
-                }
-            }
-        }
-        Files.move(copy, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 }
