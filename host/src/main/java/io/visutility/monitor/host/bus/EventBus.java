@@ -29,6 +29,16 @@ public final class EventBus {
     private final ProducerCounts counts = new ProducerCounts();
     private int nextSlot; // guarded by writeLock
     private volatile Registry registry = new Registry(new Lane[0], -1);
+    private final Duration syncRecoveryDelay;
+
+    public EventBus() {
+        this(Duration.ofSeconds(1));
+    }
+
+    /** @param syncRecoveryDelay how long a failing sync lane stays on the slow path at first (tests shorten it) */
+    EventBus(Duration syncRecoveryDelay) {
+        this.syncRecoveryDelay = syncRecoveryDelay;
+    }
 
     /**
      * One generation of the registry. {@code direct[i]} is lane i's observer when lane i is a quiet
@@ -217,7 +227,7 @@ public final class EventBus {
 
     private Lane newLane(String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
         return policy.mode() == DispatchMode.SYNC
-                ? new SyncLane(this, name, filter, observer, policy, counts, nextSlot++)
+                ? new SyncLane(this, name, filter, observer, policy, counts, nextSlot++, syncRecoveryDelay)
                 : new AsyncLane(this, name, filter, observer, policy);
     }
 

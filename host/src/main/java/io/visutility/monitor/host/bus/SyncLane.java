@@ -2,6 +2,7 @@ package io.visutility.monitor.host.bus;
 
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,12 @@ final class SyncLane extends Lane {
     private final LongAdder droppedQueueFull = new LongAdder();
     private final LongAdder droppedEvicted = new LongAdder();
     private final LongAdder droppedBlockTimeout = new LongAdder();
-    private static final long RECOVERY_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The longest a lane that keeps failing waits before it goes back to the direct path. */
+    private static final long MAX_RECOVERY_DELAY_NANOS = TimeUnit.HOURS.toNanos(1);
+
+    private final long baseRecoveryDelayNanos;
+    private long recoveryDelayNanos; // guarded by this
+    private long lastRecoveryNanos; // guarded by this
 
     private volatile long lastFailureNanos;
     private volatile boolean closing;
@@ -46,11 +52,17 @@ final class SyncLane extends Lane {
     /** True while neither closing, holding, nor in a failure streak: the registry may list it for direct calls. */
     private volatile boolean quiet = true;
 
+    /**
+     * @param recoveryDelay how long a failing lane must stay quiet before it goes back to the direct
+     *                      path; doubled after each return (up to an hour) while it keeps failing
+     */
     SyncLane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy,
-             ProducerCounts counts, int rejectedSlot) {
+             ProducerCounts counts, int rejectedSlot, Duration recoveryDelay) {
         super(bus, name, filter, observer, policy);
         this.counts = counts;
         this.rejectedSlot = rejectedSlot;
+        this.baseRecoveryDelayNanos = recoveryDelay.toNanos();
+        this.recoveryDelayNanos = baseRecoveryDelayNanos;
     }
 
     /** Records that registry generation {@code slot} contains this lane; called under the bus's write lock. */
@@ -84,6 +96,9 @@ final class SyncLane extends Lane {
             lastFailureNanos = System.nanoTime();
             failures.failed(failure, lastFailureNanos);
             quiet = false;
+            if (lastFailureNanos - lastRecoveryNanos > MAX_RECOVERY_DELAY_NANOS) {
+                recoveryDelayNanos = baseRecoveryDelayNanos; // the last trouble was long ago: start over
+            }
         }
         bus().refresh();
     }
@@ -102,12 +117,18 @@ final class SyncLane extends Lane {
         } else if (call(event) == DELIVERED) {
             boolean recovered;
             synchronized (this) {
-                // Back to the direct path only after a quiet second: each switch republishes the
-                // registry (a new generation), which an observer failing every other event must
-                // not be able to cause at event rate.
+                // Back to the direct path only after a quiet delay that doubles with each return:
+                // each switch republishes the registry (a new generation, which every producer
+                // thread counts in cells of its own), and an observer that keeps failing must not
+                // be able to grow them at event rate, nor once a second for ever.
+                long now = System.nanoTime();
                 recovered = !quiet && !closing && !holding && !failures.troubled()
-                        && System.nanoTime() - lastFailureNanos > RECOVERY_DELAY_NANOS;
-                quiet |= recovered;
+                        && now - lastFailureNanos > recoveryDelayNanos;
+                if (recovered) {
+                    quiet = true;
+                    lastRecoveryNanos = now;
+                    recoveryDelayNanos = Math.min(2 * recoveryDelayNanos, MAX_RECOVERY_DELAY_NANOS);
+                }
             }
             if (recovered) {
                 bus().refresh();

@@ -267,6 +267,30 @@ class EventBusTest {
         assertThat(stats.delivered() + stats.failed()).isEqualTo(200_000);
     }
 
+    @Test
+    void anObserverThatKeepsFailingNowAndThenReturnsToTheDirectPathLessAndLessOften() {
+        // 2 ms quiet before the first return, doubling after each: at most a dozen returns a second
+        EventBus bus = new EventBus(Duration.ofMillis(2));
+        long[] lastFailure = {System.nanoTime()};
+        Registration flapping = sync(bus, "flapping", e -> {
+            if (System.nanoTime() - lastFailure[0] > TimeUnit.MILLISECONDS.toNanos(5)) {
+                lastFailure[0] = System.nanoTime();
+                throw new IllegalStateException("fails every 5 ms");
+            }
+        });
+        long emitted = 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() - end < 0) {
+            bus.emit(event(0, emitted++));
+        }
+        // with a fixed delay it came back every 5 ms: about 400 slots in this second
+        assertThat(bus.slotsUsed()).isLessThan(40);
+        ObserverStats stats = flapping.stats();
+        assertThat(stats.received()).isEqualTo(emitted);
+        assertThat(stats.delivered() + stats.failed()).isEqualTo(emitted);
+        assertThat(stats.failed()).isGreaterThan(100);
+    }
+
     /** Records, per producer, that sequence numbers only grow. */
     private static final class OrderCheckingObserver implements Observer {
         private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();
