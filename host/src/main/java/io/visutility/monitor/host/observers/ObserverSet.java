@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,17 +201,16 @@ public final class ObserverSet implements AutoCloseable {
      * @return per observer, how many events were held during the swap
      */
     public synchronized Map<String, Integer> replacePlugins(Set<String> pluginIds, Supplier<ExtensionCatalog> swap) {
-        List<Active> affected = new ArrayList<>();
-        for (Active entry : active.values()) {
-            if (!Collections.disjoint(entry.pluginIds(), pluginIds)) {
-                if (!entry.registration().hold()) {
-                    LOG.warn("reload: observer '{}' did not return from onEvent within its shutdown timeout;"
-                            + " stopping it anyway", entry.spec().name());
-                }
-                ObserverFactory.stop(entry.spec(), entry.observer());
-                affected.add(entry);
+        List<Active> affected = active.values().stream()
+                .filter(entry -> !Collections.disjoint(entry.pluginIds(), pluginIds)).toList();
+        // All at once: a reload waits for the slowest observer's hold and stop, not for their sum.
+        eachOnItsOwnThread(affected, "hold-", entry -> {
+            if (!entry.registration().hold()) {
+                LOG.warn("reload: observer '{}' did not return from onEvent within its shutdown timeout;"
+                        + " stopping it anyway", entry.spec().name());
             }
-        }
+            ObserverFactory.stop(entry.spec(), entry.observer());
+        });
         ExtensionCatalog catalog = swap.get();
         Map<String, Integer> held = new LinkedHashMap<>();
         for (Active entry : affected) {
@@ -289,21 +289,25 @@ public final class ObserverSet implements AutoCloseable {
             entries = List.copyOf(active.values());
             deactivateAll();
         }
-        // Each observer is drained and stopped on a thread of its own: shutdown takes the longest
-        // drain-and-stop, not their sum.
-        List<Thread> stopping = new ArrayList<>();
+        // Shutdown takes the longest drain-and-stop, not their sum.
+        eachOnItsOwnThread(entries, "stop-", entry -> {
+            entry.registration().close();
+            ObserverFactory.stop(entry.spec(), entry.observer());
+            logStopped(entry);
+        });
+    }
+
+    /** Runs {@code work} for every entry at once, each on a thread of its own, and waits for all. */
+    private static void eachOnItsOwnThread(List<Active> entries, String threadPrefix, Consumer<Active> work) {
+        List<Thread> threads = new ArrayList<>();
         for (Active entry : entries) {
-            Thread stop = new Thread(() -> {
-                entry.registration().close();
-                ObserverFactory.stop(entry.spec(), entry.observer());
-                logStopped(entry);
-            }, "stop-" + entry.spec().name());
-            stop.start();
-            stopping.add(stop);
+            Thread thread = new Thread(() -> work.accept(entry), threadPrefix + entry.spec().name());
+            thread.start();
+            threads.add(thread);
         }
-        for (Thread stop : stopping) {
+        for (Thread thread : threads) {
             try {
-                stop.join();
+                thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
