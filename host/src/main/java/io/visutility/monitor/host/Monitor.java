@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,14 +176,15 @@ public final class Monitor implements AutoCloseable {
             // State first, log line last: whoever reads the line finds /healthz and the counters agreeing.
             lastReloadError = null;
             reloadsOk.incrementAndGet();
-            LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
             startWaiting();
+            LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
             return true;
         } catch (ManifestException e) {
             lastReloadError = e.getMessage();
             reloadsFailed.incrementAndGet();
             LOG.error("reload: rejected {}; keeping the running configuration:{}{}", manifest.file(),
                     System.lineSeparator(), e.getMessage());
+            startWaiting(); // a pinned jar that loaded before the rejection may provide a waiting type
             return false;
         }
     }
@@ -190,18 +192,25 @@ public final class Monitor implements AutoCloseable {
     /**
      * Makes {@code next}'s pins the ones jars are checked against, replaces the plugins
      * {@link #repinned} found, and loads the pinned jars that were refused before and match now.
-     * A replacement that cannot be loaded falls back to the running version: then the old pins
-     * are restored and the reload is rejected (a second replacement in the same edit that did
-     * load stays).
+     * A replacement that cannot be loaded falls back to the running version: then that plugin's old
+     * pin is restored and the reload is rejected (another replacement in the same edit that did
+     * load stays, with its new pin).
      */
     private void applyPins(Manifest next, Map<PluginInfo, Path> repinned) throws ManifestException {
         plugins.pin(next.pins());
         List<String> problems = new ArrayList<>();
+        Map<String, String> inForce = new HashMap<>(next.pins());
         for (Map.Entry<PluginInfo, Path> upgrade : repinned.entrySet()) {
             String id = upgrade.getKey().id();
             replace(upgrade.getKey(), upgrade.getValue());
             try {
                 if (!next.pins().get(id).equals(plugins.loadedDigest(id).orElse(null))) {
+                    // the old version runs on: so does its old pin (or none)
+                    if (manifest.pins().containsKey(id)) {
+                        inForce.put(id, manifest.pins().get(id));
+                    } else {
+                        inForce.remove(id);
+                    }
                     String jar = upgrade.getValue().getFileName().toString();
                     String why = plugins.catalog().problems().stream().filter(p -> p.jar().equals(jar))
                             .map(PluginProblem::reason).findFirst().orElse("see the log");
@@ -214,7 +223,7 @@ public final class Monitor implements AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
-            plugins.pin(manifest.pins());
+            plugins.pin(inForce);
             throw new ManifestException(problems);
         }
         for (Map.Entry<String, String> pin : next.pins().entrySet()) {
@@ -309,7 +318,9 @@ public final class Monitor implements AutoCloseable {
                     .filter(path -> old.get().id().equals(PluginHost.pluginIdOf(path).orElse(null))).findFirst();
             if (replacement.isPresent()) {
                 toLoad.remove(replacement.get());
-                replace(old.get(), replacement.get());
+                if (!replace(old.get(), replacement.get())) {
+                    reloadsFailed.incrementAndGet();
+                }
             } else {
                 List<String> retired = observers.retire(Set.of(old.get().id()));
                 plugins.unload(old.get().id(), false);
@@ -323,7 +334,9 @@ public final class Monitor implements AutoCloseable {
             Optional<PluginInfo> orphan = PluginHost.pluginIdOf(jar).flatMap(id -> plugins.catalog().plugins()
                     .stream().filter(p -> p.id().equals(id) && !Files.exists(dir.resolve(p.jar()))).findFirst());
             if (orphan.isPresent()) {
-                replace(orphan.get(), jar);
+                if (!replace(orphan.get(), jar)) {
+                    reloadsFailed.incrementAndGet();
+                }
                 continue;
             }
             plugins.load(jar).ifPresent(info -> LOG.info("reload: plugin {} {} added ({})", info.id(), info.version(),
@@ -342,7 +355,8 @@ public final class Monitor implements AutoCloseable {
         reportWaiting();
     }
 
-    private void replace(PluginInfo old, Path jar) {
+    /** Replaces a plugin by the one in {@code jar}; returns false if that failed and the old one was kept. */
+    private boolean replace(PluginInfo old, Path jar) {
         AtomicReference<Optional<PluginInfo>> loaded = new AtomicReference<>(Optional.empty());
         Map<String, Integer> held = observers.replacePlugins(Set.of(old.id()), () -> {
             Path lastGood = plugins.unload(old.id(), true).orElseThrow();
@@ -354,7 +368,6 @@ public final class Monitor implements AutoCloseable {
             if (loaded.get().isPresent()) {
                 plugins.discardShadow(lastGood);
             } else {
-                reloadsFailed.incrementAndGet();
                 LOG.error("reload: plugin {} from {} failed; going back to {} {}", old.id(), jar.getFileName(),
                         old.id(), old.version());
                 plugins.loadShadow(lastGood, old.jar());
@@ -367,6 +380,7 @@ public final class Monitor implements AutoCloseable {
                         .map(e -> e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " event" : " events")
                                 + " buffered)")
                         .collect(Collectors.joining(", ")));
+        return loaded.get().isPresent();
     }
 
     /** What is loaded and running now, for a person: plugins, failures, observers and their counters. */

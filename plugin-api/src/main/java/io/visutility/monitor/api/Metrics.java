@@ -9,7 +9,8 @@ import java.util.List;
  * <p>A name asked for again with the same kind, label names (and buckets) returns the same
  * metric, shared by every observer that asks for it, and it outlives reloads (a counter keeps
  * counting across a jar swap). Asked for with another shape, as a new plugin version or config
- * may, the metric is registered anew and its old series go.
+ * may, the metric is registered anew and its old series go; handles of the old shape then update
+ * the new metric as long as its kind and label names fit.
  *
  * <p>Names follow Prometheus: {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, without the prefixes the host
  * uses ({@code monitor_}, {@code jvm_}, {@code process_}); a counter is shown with {@code _total}

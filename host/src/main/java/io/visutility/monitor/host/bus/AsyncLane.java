@@ -86,7 +86,10 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     private void startThread() {
-        Thread next = new Thread(this, "lane-" + name);
+        // Neither inheritable thread locals nor the context class loader of the thread that starts
+        // it (the old lane thread, in a plugin's call): nothing of the old plugin may come along.
+        Thread next = new Thread(null, this, "lane-" + name, 0, false);
+        next.setContextClassLoader(AsyncLane.class.getClassLoader());
         next.setDaemon(true);
         thread = next; // before start: a producer that sees the new thread's `sleeping` must unpark it
         next.start();

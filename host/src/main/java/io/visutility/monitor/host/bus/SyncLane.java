@@ -41,9 +41,14 @@ final class SyncLane extends Lane {
     private final LongAdder droppedBlockTimeout = new LongAdder();
     /** The longest a lane that keeps failing waits before it goes back to the direct path. */
     private static final long MAX_RECOVERY_DELAY_NANOS = TimeUnit.HOURS.toNanos(1);
+    /**
+     * A failure this long after the last return (and after twice the delay) starts the delay over:
+     * rare failures then cost a second each, while one that comes back sooner keeps it doubling.
+     */
+    private static final long FORGET_AFTER_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final long baseRecoveryDelayNanos;
-    private long recoveryDelayNanos; // guarded by this
+    private volatile long recoveryDelayNanos; // written under this
     private long lastRecoveryNanos; // guarded by this
 
     private volatile long lastFailureNanos;
@@ -96,7 +101,8 @@ final class SyncLane extends Lane {
             lastFailureNanos = System.nanoTime();
             failures.failed(failure, lastFailureNanos);
             quiet = false;
-            if (lastFailureNanos - lastRecoveryNanos > MAX_RECOVERY_DELAY_NANOS) {
+            long quietFor = lastFailureNanos - lastRecoveryNanos;
+            if (quietFor > Math.max(2 * recoveryDelayNanos, FORGET_AFTER_NANOS)) {
                 recoveryDelayNanos = baseRecoveryDelayNanos; // the last trouble was long ago: start over
             }
         }
@@ -115,6 +121,9 @@ final class SyncLane extends Lane {
         } else if (failures.isPaused()) {
             droppedPaused.increment();
         } else if (call(event) == DELIVERED) {
+            if (quiet || System.nanoTime() - lastFailureNanos <= recoveryDelayNanos) {
+                return; // back already, or not quiet long enough: decided without the lock, as most events are
+            }
             boolean recovered;
             synchronized (this) {
                 // Back to the direct path only after a quiet delay that doubles with each return:
@@ -200,6 +209,7 @@ final class SyncLane extends Lane {
             } finally {
                 holding = false;
                 quiet = !closing;
+                recoveryDelayNanos = baseRecoveryDelayNanos; // a new observer owes nothing for the old one's failures
                 notifyAll(); // producers blocked on a full hold buffer
             }
         }

@@ -173,6 +173,7 @@ public final class HttpIngest implements AutoCloseable {
                 text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
             } catch (CharacterCodingException e) {
+                counter.rejected("http", RejectReason.NOT_UTF8, 1); // one document, whatever it held
                 respond(exchange, 400, error("body is not valid UTF-8"));
                 return;
             }
@@ -289,6 +290,7 @@ public final class HttpIngest implements AutoCloseable {
                 return;
             }
             exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+            counter.answered(200);
             exchange.sendResponseHeaders(200, body.size());
             try (OutputStream out = exchange.getResponseBody()) {
                 body.writeTo(out);

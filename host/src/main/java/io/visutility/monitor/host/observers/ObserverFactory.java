@@ -123,7 +123,11 @@ final class ObserverFactory {
     static void stop(ObserverSpec spec, Observer observer) {
         try {
             observer.stop();
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
+            // As on the event path: only what no plugin causes alone (out of memory) goes further.
+            if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+                throw fatal;
+            }
             LOG.warn("observer '{}' failed to stop", spec.name(), e);
         }
     }

@@ -297,7 +297,10 @@ public final class ObserverSet implements AutoCloseable {
         });
     }
 
-    /** Runs {@code work} for every entry at once, each on a thread of its own, and waits for all. */
+    /**
+     * Runs {@code work} for every entry at once, each on a thread of its own, and waits for all,
+     * even when interrupted (plugins are unloaded next: nothing may still be stopping then).
+     */
     private static void eachOnItsOwnThread(List<Active> entries, String threadPrefix, Consumer<Active> work) {
         List<Thread> threads = new ArrayList<>();
         for (Active entry : entries) {
@@ -305,12 +308,19 @@ public final class ObserverSet implements AutoCloseable {
             thread.start();
             threads.add(thread);
         }
+        boolean interrupted = false;
         for (Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

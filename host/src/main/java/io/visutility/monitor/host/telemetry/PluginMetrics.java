@@ -6,7 +6,6 @@ import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.StatefulMetric;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.visutility.monitor.api.Metrics;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code /metrics} with the host's own. A metric lives as long as the host; observers made again
  * after a reload get the same one back, so counters keep counting. Asked for with another shape
  * (kind, labels, buckets), as a reload that changes a plugin's config or version may, the metric
- * is registered anew with that shape and the old one's series go.
+ * is registered anew with that shape and the old one's series go; handles made for the old shape
+ * update the new metric while their kind and labels fit it (a histogram's buckets may differ),
+ * and their updates are dropped and counted when not.
  *
  * <p>Each metric holds at most {@value #MAX_SERIES} label combinations: labels come from client
  * data (model names), which must not grow the host's memory without bound. Updates of further
@@ -48,7 +49,8 @@ public final class PluginMetrics implements Metrics {
     private static final Set<String> RESERVED_LABELS = Set.of("le", "quantile");
 
     private final PrometheusRegistry registry;
-    private final Map<String, Registered> byName = new HashMap<>();
+    /** Written under this object's lock; read by every update. */
+    private final Map<String, Registered> byName = new ConcurrentHashMap<>();
     private final io.prometheus.metrics.core.metrics.Counter seriesDropped;
 
     /** What a name is registered as now, to hand the same metric back or replace it. */
@@ -60,7 +62,8 @@ public final class PluginMetrics implements Metrics {
         this.registry = registry;
         this.seriesDropped = io.prometheus.metrics.core.metrics.Counter.builder()
                 .name("monitor_plugin_metric_series_dropped")
-                .help("Updates of plugin metrics dropped because the metric has " + MAX_SERIES + " series")
+                .help("Updates of plugin metrics dropped: the metric has " + MAX_SERIES
+                        + " series, or was registered anew with other labels")
                 .labelNames("metric").withoutExemplars().register(registry);
     }
 
@@ -74,8 +77,7 @@ public final class PluginMetrics implements Metrics {
                 io.prometheus.metrics.core.metrics.Counter.builder().name(name).help(help).labelNames(labelNames)
                         .withoutExemplars().register(registry));
         return (amount, labelValues) -> {
-            CounterDataPoint point = (CounterDataPoint) metric.series().point(metric.metric(), labelValues);
-            if (point != null) {
+            if (point(name, metric, labelValues) instanceof CounterDataPoint point) {
                 point.inc(amount);
             }
         };
@@ -87,8 +89,7 @@ public final class PluginMetrics implements Metrics {
                 io.prometheus.metrics.core.metrics.Gauge.builder().name(name).help(help).labelNames(labelNames)
                         .withoutExemplars().register(registry));
         return (value, labelValues) -> {
-            GaugeDataPoint point = (GaugeDataPoint) metric.series().point(metric.metric(), labelValues);
-            if (point != null) {
+            if (point(name, metric, labelValues) instanceof GaugeDataPoint point) {
                 point.set(value);
             }
         };
@@ -111,11 +112,31 @@ public final class PluginMetrics implements Metrics {
                 io.prometheus.metrics.core.metrics.Histogram.builder().name(name).help(help).labelNames(labelNames)
                         .classicOnly().classicUpperBounds(upper).withoutExemplars().register(registry));
         return (value, labelValues) -> {
-            DistributionDataPoint point = (DistributionDataPoint) metric.series().point(metric.metric(), labelValues);
-            if (point != null) {
+            if (point(name, metric, labelValues) instanceof DistributionDataPoint point) {
                 point.observe(value);
             }
         };
+    }
+
+    /**
+     * The data point a handle made as {@code made} updates: that of the metric registered under
+     * {@code name} now, which a later shape may have replaced (a reloaded observer's buckets, say);
+     * its kind and label names still fit, so the update lands there rather than in a metric no
+     * scrape sees. Null, and counted, if the metric has no room for a new series or no longer
+     * takes these labels.
+     */
+    private Object point(String name, Registered made, String[] labelValues) {
+        if (labelValues.length != made.labelNames().size()) {
+            throw new IllegalArgumentException("metric '" + name + "': " + made.labelNames().size()
+                    + " label values expected, got " + labelValues.length);
+        }
+        Registered current = byName.get(name);
+        if (current == null || !current.kind().equals(made.kind())
+                || !current.labelNames().equals(made.labelNames())) {
+            seriesDropped.labelValues(name).inc();
+            return null;
+        }
+        return current.series().point(current.metric(), labelValues);
     }
 
     private synchronized Registered metric(String kind, String name, String help, String[] labelNames,

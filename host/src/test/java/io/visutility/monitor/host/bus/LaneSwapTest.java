@@ -109,7 +109,8 @@ class LaneSwapTest {
 
     /** Records the thread it runs on and what a plugin's thread local holds there. */
     private static final class ThreadLocalUser implements Observer {
-        static final ThreadLocal<String> PLUGIN_STATE = new ThreadLocal<>();
+        // inheritable: a thread started by the lane thread must not copy it either
+        static final ThreadLocal<String> PLUGIN_STATE = new InheritableThreadLocal<>();
         final String name;
         final List<Thread> threads = new CopyOnWriteArrayList<>();
         final List<String> foundOnArrival = new CopyOnWriteArrayList<>();

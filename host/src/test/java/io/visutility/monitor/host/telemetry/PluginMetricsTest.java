@@ -49,13 +49,22 @@ class PluginMetricsTest {
     }
 
     @Test
-    void anotherShapeForATakenNameReplacesTheMetricAsAReloadedPluginAsksForIt() throws IOException {
-        metrics.histogram("latency_seconds", "Latency", List.of(0.1, 1.0), "model").observe(0.05, "m");
-        metrics.histogram("latency_seconds", "Latency", List.of(0.5), "model").observe(0.05, "n");
+    void anotherShapeReplacesTheMetricAndHandlesOfTheOldShapeUpdateTheNewOne() throws IOException {
+        Metrics.Histogram before = metrics.histogram("latency_seconds", "Latency", List.of(0.1, 1.0), "model");
+        before.observe(0.05, "m");
+        Metrics.Histogram after = metrics.histogram("latency_seconds", "Latency", List.of(0.5), "model");
+        after.observe(0.05, "n");
+        before.observe(0.2, "m"); // e.g. the running observer of a reload that was then rejected
 
         String scraped = scrape();
-        assertThat(scraped).contains("latency_seconds_bucket{model=\"n\",le=\"0.5\"} 1")
-                .doesNotContain("model=\"m\"").doesNotContain("le=\"0.1\"");
+        assertThat(scraped).contains("latency_seconds_bucket{model=\"n\",le=\"0.5\"} 1",
+                "latency_seconds_bucket{model=\"m\",le=\"0.5\"} 1").doesNotContain("le=\"0.1\"");
+
+        Metrics.Counter labelled = metrics.counter("events", "Events", "model");
+        metrics.counter("events", "Events", "model", "version");
+        labelled.inc(1, "m"); // its labels no longer fit: dropped, and counted
+        assertThat(scrape()).contains("monitor_plugin_metric_series_dropped_total{metric=\"events\"} 1.0")
+                .doesNotContain("events_total{model=\"m\"}");
     }
 
     @Test
