@@ -340,4 +340,28 @@ class AsyncLaneTest {
                 .filter(t -> t.getName().equals("lane-idle-check")).findFirst().orElseThrow();
         await().atMost(PATIENCE).until(() -> laneThread.getState() == Thread.State.WAITING);
     }
+
+    @Test
+    void eachCallIsTimedOnItsOwnSoOneSlowCallShowsAsOne() {
+        Registration lane = register("timed", event -> {
+            if (((InferenceLatency) event).latencyMs() == 3) {
+                Thread.sleep(300); // the observer's own slow work, for one event of ten
+            }
+        }, DispatchPolicy.DEFAULT);
+        for (int i = 0; i < 10; i++) {
+            bus.emit(event(i));
+        }
+        await().atMost(PATIENCE).until(() -> lane.stats().delivered() == 10);
+
+        ProcessingTime time = lane.stats().processing();
+        long slower = 0;
+        for (int i = 0; i < time.counts().size(); i++) {
+            if (i == ProcessingTime.UPPER_BOUNDS_SECONDS.size() || ProcessingTime.UPPER_BOUNDS_SECONDS.get(i) > 0.1) {
+                slower += time.counts().get(i);
+            }
+        }
+        assertThat(time.counts().stream().mapToLong(Long::longValue).sum()).isEqualTo(10);
+        assertThat(slower).as("calls slower than 100 ms").isEqualTo(1);
+        assertThat(time.sumNanos()).isGreaterThanOrEqualTo(300_000_000L);
+    }
 }
