@@ -56,13 +56,25 @@ public final class HttpIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int QUEUED_REQUESTS = 64;
+    /** The longest a request may take to arrive, or its answer to leave. */
+    private static final long REQUEST_TIME_LIMIT_SECONDS = 30;
 
     static {
         // Without TCP_NODELAY the JDK server's responses wait on the client's delayed ACK: about
         // 40 ms per request, 12 times fewer events per second in IngestHarness. Read once, when
         // the JDK's server classes load, so it is set before the first server is made.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
+        defaultProperty("sun.net.httpserver.nodelay", "true");
+        // Without a limit, a client that sends part of a request and stops holds a request thread
+        // for ever: with all threads held, ingest, /healthz and /metrics stop answering. The JDK
+        // server closes a connection whose request (or response) takes longer, in seconds.
+        defaultProperty("sun.net.httpserver.maxReqTime", Long.toString(REQUEST_TIME_LIMIT_SECONDS));
+        defaultProperty("sun.net.httpserver.maxRspTime", Long.toString(REQUEST_TIME_LIMIT_SECONDS));
+    }
+
+    /** Sets a JDK server property unless the user set it (with {@code JAVA_OPTS}, say). */
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
         }
     }
 
