@@ -233,7 +233,7 @@ final class AsyncLane extends Lane implements Runnable {
         holdRequested = true;
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + policy.shutdownTimeout().toNanos();
-        while (!held && thread.isAlive()) {
+        while (!held && !terminated) { // not thread.isAlive(): a thread being handed over to is not started yet
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
