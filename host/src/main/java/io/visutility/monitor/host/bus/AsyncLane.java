@@ -299,19 +299,24 @@ final class AsyncLane extends Lane implements Runnable {
         closing = true;
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + timeout + TimeUnit.SECONDS.toNanos(1);
-        Thread delivering;
         try {
             // The lane thread counts what it cannot deliver by the deadline, so this wait is bounded
-            // unless the observer does not return from one onEvent call. A thread handing over to a
-            // new one ends early: wait for the one delivering now.
-            do {
-                delivering = thread;
-                delivering.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } while (delivering != thread && System.nanoTime() - deadline < 0);
+            // unless the observer does not return from one onEvent call. Wait for `terminated`, not
+            // for one thread: a thread handing over ends early, and its successor may not have
+            // started yet (joining an unstarted thread returns at once).
+            long left;
+            while (!terminated && (left = deadline - System.nanoTime()) > 0) {
+                Thread delivering = thread;
+                if (delivering.isAlive()) {
+                    delivering.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } else {
+                    LockSupport.parkNanos(BLOCK_PARK_NANOS);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        if (!terminated) {
             LOG.error("observer '{}' has not returned from onEvent within its shutdown timeout of {} ms; "
                     + "{} events are still queued behind it", name, policy.shutdownTimeout().toMillis(), queue.size());
         }
