@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -122,8 +123,10 @@ final class WebhookAction implements RetrainingAction {
         for (int attempt = 1; ; attempt++) {
             String cause;
             boolean retry;
+            Duration pause = backoff;
             try {
-                int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+                int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     log.info("retraining action webhook {} status={}{}", trigger.describe(), status,
                             attempt == 1 ? "" : " attempts=" + attempt);
@@ -131,6 +134,11 @@ final class WebhookAction implements RetrainingAction {
                 }
                 cause = "status=" + status;
                 retry = status >= 500 || status == 429; // another 4xx will not fix itself by asking again
+                Optional<Duration> asked = retryAfter(response);
+                if (asked.isPresent() && asked.get().compareTo(pause) > 0) {
+                    // the server's wish, within what one attempt may take
+                    pause = asked.get().compareTo(timeout) < 0 ? asked.get() : timeout;
+                }
             } catch (IOException e) {
                 cause = e.getMessage() == null ? e.getClass().getSimpleName()
                         : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -141,9 +149,21 @@ final class WebhookAction implements RetrainingAction {
                         attempt == 1 ? "" : "s", cause);
                 return ActionResult.FAILED;
             }
-            Thread.sleep(backoff.toMillis());
+            Thread.sleep(pause.toMillis());
             backoff = backoff.multipliedBy(2);
         }
+    }
+
+    /** A server's {@code Retry-After} in seconds (the form a 429 or 503 usually gives), if any. */
+    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(value -> {
+            try {
+                long seconds = Long.parseLong(value.trim());
+                return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+            } catch (NumberFormatException e) {
+                return Optional.empty(); // an HTTP date: keep our own backoff
+            }
+        });
     }
 
     private HttpRequest request(Trigger trigger) {

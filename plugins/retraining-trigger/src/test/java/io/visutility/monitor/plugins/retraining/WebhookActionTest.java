@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class WebhookActionTest {
     }
 
     private final BlockingQueue<Integer> statuses = new LinkedBlockingQueue<>(); // 200 once empty
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch slowReleased = new CountDownLatch(1);
     private final ExecutorService serverThreads = Executors.newCachedThreadPool();
@@ -51,7 +53,11 @@ class WebhookActionTest {
         server.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestHeaders(), body));
+            arrivals.add(System.nanoTime());
             Integer status = statuses.poll();
+            if (status != null && status == 429) {
+                exchange.getResponseHeaders().set("Retry-After", "2");
+            }
             exchange.sendResponseHeaders(status == null ? 200 : status, -1);
             exchange.close();
         });
@@ -135,7 +141,7 @@ class WebhookActionTest {
     }
 
     @Test
-    void tooManyRequestsIsRetriedLikeAServerError() throws Exception {
+    void tooManyRequestsIsRetriedAfterTheServersRetryAfter() throws Exception {
         statuses.add(429);
         statuses.add(200);
         TestContext ctx = trigger(Map.of("action", "webhook", "url", url("/hook")));
@@ -145,6 +151,8 @@ class WebhookActionTest {
         assertThat(received.get(1).body()).isEqualTo(received.get(0).body());
         assertThat(ctx.lines).contains(PREFIX + " status=200 attempts=2");
         assertThat(actions(ctx, "failed")).isZero();
+        // the server's Retry-After (2 s), not the 500 ms backoff
+        assertThat(arrivals.get(1) - arrivals.get(0)).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(2));
     }
 
     @Test
