@@ -161,7 +161,7 @@ public final class PluginMetrics implements Metrics {
             // The client refuses a name the registry already serves, or a bad name or label.
             throw new IllegalArgumentException("metric '" + name + "': " + e.getMessage(), e);
         }
-        Registered registered = new Registered(kind, labels, buckets, metric, new Series(name, labels.size()));
+        Registered registered = new Registered(kind, labels, buckets, metric, new Series(name));
         byName.put(name, registered);
         return registered;
     }
@@ -196,23 +196,20 @@ public final class PluginMetrics implements Metrics {
     /** The label combinations a metric has, bounded by {@link #MAX_SERIES}. Thread-safe. */
     private final class Series {
         private final String metric;
-        private final int labels;
         private final Set<List<String>> known = ConcurrentHashMap.newKeySet();
         private final AtomicBoolean warned = new AtomicBoolean();
 
-        Series(String metric, int labels) {
+        Series(String metric) {
             this.metric = metric;
-            this.labels = labels;
         }
 
-        /** The data point of these label values, or null if the metric has no room for a new one. */
+        /**
+         * The data point of these label values (their number already checked against the metric's
+         * label names), or null if the metric has no room for a new one.
+         */
         Object point(StatefulMetric<?, ?> metric, String[] labelValues) {
-            if (labels == 0 && labelValues.length == 0) {
+            if (labelValues.length == 0) {
                 return metric;
-            }
-            if (labelValues.length != labels) {
-                throw new IllegalArgumentException("metric '" + this.metric + "': " + labels
-                        + " label values expected, got " + labelValues.length);
             }
             List<String> key = List.of(labelValues);
             if (!known.contains(key)) {
