@@ -10,19 +10,28 @@ import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.bench.Workload.CountingObserver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A design experiment for the async lanes, not used by the host: one multicast ring shared by the
- * four consumers, that any number of producers can publish to (a {@code LOCK XADD} claims a
- * sequence, each slot carries the sequence it holds, the producer waits while the slowest
- * consumer is a ring behind), against the single-producer LMAX Disruptor with its sleeping wait
- * strategy, in alternating rounds in one process. It measures what replacing the per-lane queues
- * by such a ring could give before anyone builds it; the prototype has none of a lane's policies,
- * and its idle consumers poll every 50 µs instead of parking (they are stopped after each round,
- * or they would slow the next runs down). Result (BENCHMARKS.md): about 0.3 of the Disruptor, no
- * better than the per-lane queues, so the ring alone is not the way to parity.
+ * A design experiment for the async lanes, not used by the host: what a multicast ring shared by
+ * the four consumers could give, before anyone builds it into the bus. Three designs run in
+ * rotating order in each round, in one process, for the same time each:
+ * <ul>
+ *   <li>{@code single-writer ring}: one producer, a published cursor, preallocated slot holders
+ *       (4 to a cache line), consumers that take everything up to the cursor as a batch and publish
+ *       their position once per batch, each position on a cache line of its own (the Disruptor's
+ *       single-producer design, written small);
+ *   <li>{@code single-writer ring of references}: the same over a plain array of event references
+ *       (16 to a cache line, which the producer writes while the consumers read it);
+ *   <li>{@code shared ring}: the first, but any thread may publish: a {@code LOCK XADD} claims a
+ *       sequence and each slot carries the sequence it holds;
+ *   <li>the LMAX Disruptor, single producer, {@code SleepingWaitStrategy} (the issue's baseline).
+ * </ul>
+ * Both prototypes wait like the sleeping strategy (100 spins, 100 yields, then 100 ns naps) and
+ * have none of a lane's policies or counters. Their consumers are stopped after each run, or
+ * their naps would slow the next runs down.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.visutility.monitor.bench.RingPrototypeHarness
  * <rounds> <seconds per design>}.
@@ -31,86 +40,152 @@ public final class RingPrototypeHarness {
 
     private static final int SIZE = 8192;
     private static final int MASK = SIZE - 1;
-    private static final VarHandle PUBLISHED = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Longs between two padded values: 128 bytes, so that no two share a cache line (or its neighbour). */
+    private static final int PAD = 16;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private RingPrototypeHarness() {
     }
 
-    /** The prototype ring. Thread-safe for any number of publishers and one thread per consumer index. */
-    private static final class SharedRing {
-        private final Object[] slots = new Object[SIZE];
-        private final long[] published = new long[SIZE];
-        private final AtomicLong cursor = new AtomicLong();
-        private final AtomicLong[] consumed;
-        private volatile long gate; // a cached lower bound of every consumer's position
-        private volatile boolean running = true;
+    /** One design under test. */
+    private interface Design {
+        String name();
 
-        SharedRing(int consumers) {
-            consumed = new AtomicLong[consumers];
-            for (int i = 0; i < consumers; i++) {
-                consumed[i] = new AtomicLong();
-            }
+        /** Starts the consumers; returns the publisher. */
+        Publisher start(CountingObserver[] observers);
+    }
+
+    private interface Publisher {
+        void publish(ModelMetricEvent event);
+
+        void stop();
+    }
+
+    /**
+     * The prototype ring. Positions live in one padded array: the cursor (the last published
+     * sequence, or the claim counter of the shared ring) at {@code PAD}, consumer i's next sequence
+     * at {@code (i + 2) * PAD}. Thread-safety: one publisher thread (or, shared, any number); one
+     * thread per consumer index.
+     */
+    private static final class Ring implements Publisher {
+        private final boolean shared;
+        private final boolean holders;
+        private final Slot[] slots = new Slot[SIZE];
+        private final ModelMetricEvent[] references = new ModelMetricEvent[SIZE];
+        private final long[] published = new long[SIZE]; // shared ring: the sequence each slot holds
+        private final long[] positions;
+        private final int consumers;
+        private long gate; // single writer: a cached lower bound of every consumer's position
+        private volatile long sharedGate;
+        private volatile boolean running = true;
+        private final List<Thread> threads = new ArrayList<>();
+
+        Ring(boolean shared, boolean holders, CountingObserver[] observers) {
+            this.shared = shared;
+            this.holders = holders;
+            this.consumers = observers.length;
+            this.positions = new long[(consumers + 3) * PAD];
+            LONGS.setRelease(positions, PAD, -1L);
             for (int i = 0; i < SIZE; i++) {
                 published[i] = i - SIZE;
+                slots[i] = new Slot();
+            }
+            for (int i = 0; i < consumers; i++) {
+                int index = i;
+                Thread thread = new Thread(() -> consume(index, observers[index]), "ring-consumer-" + i);
+                thread.setDaemon(true);
+                thread.start();
+                threads.add(thread);
             }
         }
 
-        void publish(Object event) {
-            long sequence = cursor.getAndIncrement();
-            long wrap = sequence - SIZE;
-            if (wrap >= gate) {
-                int waits = 0;
-                long slowest;
-                while (wrap >= (slowest = slowest())) {
-                    if (waits++ < 100) {
-                        Thread.yield();
-                    } else {
-                        LockSupport.parkNanos(20_000);
-                    }
+        @Override
+        public void publish(ModelMetricEvent event) {
+            long sequence;
+            if (shared) {
+                sequence = (long) LONGS.getAndAdd(positions, PAD, 1L) + 1;
+                long wrap = sequence - SIZE;
+                if (wrap >= sharedGate) {
+                    sharedGate = awaitConsumersPast(wrap);
                 }
-                gate = slowest;
+            } else {
+                sequence = (long) LONGS.get(positions, PAD) + 1;
+                long wrap = sequence - SIZE;
+                if (wrap >= gate) {
+                    gate = awaitConsumersPast(wrap);
+                }
             }
             int slot = (int) sequence & MASK;
-            slots[slot] = event;
-            PUBLISHED.setRelease(published, slot, sequence);
+            if (holders) {
+                slots[slot].event = event;
+            } else {
+                references[slot] = event;
+            }
+            if (shared) {
+                LONGS.setRelease(published, slot, sequence);
+            } else {
+                LONGS.setRelease(positions, PAD, sequence);
+            }
         }
 
-        private long slowest() {
-            long slowest = Long.MAX_VALUE;
-            for (AtomicLong position : consumed) {
-                slowest = Math.min(slowest, position.get());
+        /** Waits until every consumer has passed {@code wrap}; returns the slowest one's position. */
+        private long awaitConsumersPast(long wrap) {
+            long slowest;
+            while (wrap >= (slowest = slowest())) {
+                LockSupport.parkNanos(1L); // as the Disruptor's producers do
             }
             return slowest;
         }
 
-        void startConsumer(int index, CountingObserver observer) {
-            Thread thread = new Thread(() -> {
-                long next = 0;
-                int idle = 0;
-                while (running) {
-                    int slot = (int) next & MASK;
-                    if ((long) PUBLISHED.getAcquire(published, slot) == next) {
-                        observer.onEvent((ModelMetricEvent) slots[slot]);
-                        next++;
-                        if ((next & 63) == 0) {
-                            consumed[index].lazySet(next); // once per 64 events: the producer reads it rarely
-                        }
-                        idle = 0;
+        private long slowest() {
+            long slowest = Long.MAX_VALUE;
+            for (int i = 0; i < consumers; i++) {
+                slowest = Math.min(slowest, (long) LONGS.getAcquire(positions, (i + 2) * PAD));
+            }
+            return slowest;
+        }
+
+        /** The last sequence a consumer at {@code next} may read now, or {@code next - 1}. */
+        private long available(long next) {
+            if (!shared) {
+                return (long) LONGS.getAcquire(positions, PAD);
+            }
+            long last = next - 1;
+            while (last - next < SIZE - 1 && (long) LONGS.getAcquire(published, (int) (last + 1) & MASK) == last + 1) {
+                last++;
+            }
+            return last;
+        }
+
+        private void consume(int index, CountingObserver observer) {
+            long next = 0;
+            int wait = 200;
+            while (running) {
+                long last = available(next);
+                if (last < next) {
+                    if (wait > 100) {
+                        // a plain retry, no PAUSE: as the Disruptor's sleeping strategy spins
+                    } else if (wait > 0) {
+                        Thread.yield();
                     } else {
-                        consumed[index].lazySet(next);
-                        if (idle < 100) {
-                            Thread.onSpinWait();
-                        } else if (idle < 200) {
-                            Thread.yield();
-                        } else {
-                            LockSupport.parkNanos(50_000);
-                        }
-                        idle++;
+                        LockSupport.parkNanos(100);
                     }
+                    wait = Math.max(0, wait - 1);
+                    continue;
                 }
-            }, "ring-consumer-" + index);
-            thread.setDaemon(true);
-            thread.start();
+                for (long sequence = next; sequence <= last; sequence++) {
+                    int slot = (int) sequence & MASK;
+                    observer.onEvent(holders ? slots[slot].event : references[slot]);
+                }
+                next = last + 1;
+                LONGS.setRelease(positions, (index + 2) * PAD, next);
+                wait = 200;
+            }
+        }
+
+        @Override
+        public void stop() {
+            running = false;
         }
     }
 
@@ -119,52 +194,110 @@ public final class RingPrototypeHarness {
         ModelMetricEvent event;
     }
 
+    private static final Design SINGLE_WRITER = new Design() {
+        @Override
+        public String name() {
+            return "single-writer ring";
+        }
+
+        @Override
+        public Publisher start(CountingObserver[] observers) {
+            return new Ring(false, true, observers);
+        }
+    };
+
+    private static final Design SINGLE_WRITER_REFERENCES = new Design() {
+        @Override
+        public String name() {
+            return "single-writer ring of references";
+        }
+
+        @Override
+        public Publisher start(CountingObserver[] observers) {
+            return new Ring(false, false, observers);
+        }
+    };
+
+    private static final Design SHARED = new Design() {
+        @Override
+        public String name() {
+            return "shared ring";
+        }
+
+        @Override
+        public Publisher start(CountingObserver[] observers) {
+            return new Ring(true, true, observers);
+        }
+    };
+
+    private static final Design DISRUPTOR = new Design() {
+        @Override
+        public String name() {
+            return "Disruptor";
+        }
+
+        @Override
+        public Publisher start(CountingObserver[] observers) {
+            Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, SIZE, DaemonThreadFactory.INSTANCE,
+                    ProducerType.SINGLE, new SleepingWaitStrategy());
+            @SuppressWarnings("unchecked")
+            EventHandler<Slot>[] handlers = new EventHandler[observers.length];
+            for (int i = 0; i < handlers.length; i++) {
+                CountingObserver observer = observers[i];
+                handlers[i] = (slot, sequence, endOfBatch) -> observer.onEvent(slot.event);
+            }
+            disruptor.handleEventsWith(handlers);
+            RingBuffer<Slot> ring = disruptor.start();
+            return new Publisher() {
+                @Override
+                public void publish(ModelMetricEvent event) {
+                    ring.publishEvent((slot, sequence, value) -> slot.event = value, event);
+                }
+
+                @Override
+                public void stop() {
+                    disruptor.halt();
+                }
+            };
+        }
+    };
+
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         long nanos = (long) (Double.parseDouble(args[1]) * 1e9);
         ModelMetricEvent[] events = Workload.events();
+        List<Design> designs = List.of(SINGLE_WRITER, SINGLE_WRITER_REFERENCES, SHARED, DISRUPTOR);
         for (int round = 1; round <= rounds; round++) {
-            CountingObserver[] ringObservers = Workload.observers();
-            SharedRing ring = new SharedRing(ringObservers.length);
-            for (int i = 0; i < ringObservers.length; i++) {
-                ring.startConsumer(i, ringObservers[i]);
+            double[] rates = new double[designs.size()];
+            for (int k = 0; k < designs.size(); k++) {
+                int d = (k + round) % designs.size(); // rotate who runs first
+                rates[d] = run(designs.get(d), events, nanos);
             }
-            long ringEvents = 0;
-            long start = System.nanoTime();
-            while (System.nanoTime() - start < nanos) {
-                for (int k = 0; k < 1024; k++) {
-                    ring.publish(events[(int) (ringEvents++ & (Workload.EVENTS - 1))]);
-                }
+            double baseline = rates[designs.size() - 1];
+            StringBuilder line = new StringBuilder("round " + round + ":");
+            for (int d = 0; d < designs.size() - 1; d++) {
+                line.append(String.format(" %s %.2fM/s (%.2f),", designs.get(d).name(), rates[d] / 1e6,
+                        rates[d] / baseline));
             }
-            double ringRate = ringEvents / ((System.nanoTime() - start) / 1e9);
-            Workload.awaitSeen(ringObservers, ringEvents);
-            ring.running = false; // its consumers poll while idle: they must not steal the next runs' CPU
-
-            CountingObserver[] disruptorObservers = Workload.observers();
-            Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, SIZE, DaemonThreadFactory.INSTANCE,
-                    ProducerType.SINGLE, new SleepingWaitStrategy());
-            @SuppressWarnings("unchecked")
-            EventHandler<Slot>[] handlers = new EventHandler[disruptorObservers.length];
-            for (int i = 0; i < handlers.length; i++) {
-                CountingObserver observer = disruptorObservers[i];
-                handlers[i] = (slot, sequence, endOfBatch) -> observer.onEvent(slot.event);
-            }
-            disruptor.handleEventsWith(handlers);
-            RingBuffer<Slot> disruptorRing = disruptor.start();
-            long disruptorEvents = 0;
-            start = System.nanoTime();
-            while (System.nanoTime() - start < nanos) {
-                for (int k = 0; k < 1024; k++) {
-                    ModelMetricEvent event = events[(int) (disruptorEvents++ & (Workload.EVENTS - 1))];
-                    disruptorRing.publishEvent((slot, sequence, value) -> slot.event = value, event);
-                }
-            }
-            double disruptorRate = disruptorEvents / ((System.nanoTime() - start) / 1e9);
-            Workload.awaitSeen(disruptorObservers, disruptorEvents);
-            disruptor.halt();
-            System.out.printf("round %d: shared multi-producer ring %.2fM/s, Disruptor single-producer sleeping "
-                    + "%.2fM/s, ratio %.2f%n", round, ringRate / 1e6, disruptorRate / 1e6, ringRate / disruptorRate);
+            System.out.println(line.append(String.format(" Disruptor single-producer sleeping %.2fM/s", baseline / 1e6)));
         }
         System.exit(0);
+    }
+
+    /** Publishes for {@code nanos}, checks that every consumer saw every event, and returns events/s. */
+    private static double run(Design design, ModelMetricEvent[] events, long nanos) throws InterruptedException {
+        CountingObserver[] observers = Workload.observers();
+        Publisher publisher = design.start(observers);
+        long published = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < nanos) {
+            for (int k = 0; k < 1024; k++) {
+                publisher.publish(events[(int) (published++ & (Workload.EVENTS - 1))]);
+            }
+        }
+        double rate = published / ((System.nanoTime() - start) / 1e9);
+        Workload.awaitSeen(observers, published);
+        publisher.stop();
+        return rate;
     }
 }
