@@ -16,7 +16,8 @@ import org.slf4j.Logger;
  * in each argument. A relative executable path such as {@code ./retrain.sh} resolves against the
  * monitor process's working directory; a bare name is looked up on {@code PATH}. Standard input is
  * closed; standard output and error go together to a temporary {@link ExecOutput} file, whose last
- * line is logged and which is deleted after the run. A normal exit ends the run even if the command
+ * line is logged and which is deleted after the run; it is cut whenever it passes
+ * {@link ExecOutput#MAX_BYTES} while the command runs. A normal exit ends the run even if the command
  * left a background child behind (such as {@code nohup train.py &}): that child is not waited for.
  *
  * <p>Logs {@code retraining action exec model=.. version=.. exit=<code> output=<last line>} (INFO for
@@ -32,6 +33,8 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     static final Duration DESTROY_GRACE = Duration.ofSeconds(2);
+    /** How often a running command's output file is checked against {@link ExecOutput#MAX_BYTES}. */
+    private static final long OUTPUT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     static final List<String> PLACEHOLDERS = List.of("model", "version", "strategy", "at", "reason", "score");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
@@ -88,7 +91,7 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
             Process process;
             try {
                 process = new ProcessBuilder(argv(trigger)).redirectErrorStream(true)
-                        .redirectOutput(output.file()).start();
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.file())).start();
             } catch (IOException | RuntimeException e) {
                 log.warn("retraining action exec {} failed to start {}: {}", trigger.describe(), command.get(0),
                         e.getMessage());
@@ -105,12 +108,18 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
         } catch (IOException e) {
             // the child may already be gone; its exit status tells the rest
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                destroy(process);
-                log.warn("retraining action exec {} timed out after {}{}", trigger.describe(),
-                        Durations.format(timeout), suffix(output));
-                return ActionResult.TIMEOUT;
+            long left;
+            while (!process.waitFor(Math.min(left = deadline - System.nanoTime(), OUTPUT_CHECK_NANOS),
+                    TimeUnit.NANOSECONDS)) {
+                output.trimIfOver(ExecOutput.MAX_BYTES);
+                if (left <= OUTPUT_CHECK_NANOS) {
+                    destroy(process);
+                    log.warn("retraining action exec {} timed out after {}{}", trigger.describe(),
+                            Durations.format(timeout), suffix(output));
+                    return ActionResult.TIMEOUT;
+                }
             }
         } catch (InterruptedException e) {
             destroy(process); // the observer is stopping: leave no child behind

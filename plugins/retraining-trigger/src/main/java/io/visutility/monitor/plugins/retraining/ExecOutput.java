@@ -14,7 +14,12 @@ import java.nio.file.StandardOpenOption;
  * only) that receives one exec run's combined output. The process writes to it directly: no thread
  * of ours reads a pipe, so a background child that keeps the output open (a {@code nohup train.py &})
  * holds nothing of the plugin. {@link #close} deletes the file; such a child may go on writing to
- * the deleted file, which is harmless.
+ * the deleted file until it exits (its space is freed then).
+ *
+ * <p>While the run goes on, {@link #trimIfOver} keeps the file small: a file past the limit is cut
+ * to nothing (the process appends, so it goes on writing at the new end), and its last line is kept
+ * for {@link #lastLine}. Only the last line is ever read, and a training script that logs gigabytes
+ * must not fill the temporary directory.
  *
  * <p>Not thread-safe: used by the one thread running the action.
  */
@@ -24,7 +29,12 @@ final class ExecOutput implements AutoCloseable {
     /** How much of the end of the output {@link #lastLine} reads. */
     static final int TAIL = 4096;
 
+    /** The size past which {@link #trimIfOver} cuts the file while the command runs. */
+    static final long MAX_BYTES = 1 << 20;
+
     private final Path file;
+    /** The last line of the output cut by the last trim: what {@link #lastLine} says if nothing followed it. */
+    private String lastLineBeforeTrim = "";
 
     private ExecOutput(Path file) {
         this.file = file;
@@ -35,7 +45,7 @@ final class ExecOutput implements AutoCloseable {
         return new ExecOutput(Files.createTempFile(PREFIX, ".log"));
     }
 
-    /** The file, for {@link ProcessBuilder#redirectOutput(File)}. */
+    /** The file, for {@link ProcessBuilder.Redirect#appendTo(File)} (appending, so that a trim takes effect). */
     File file() {
         return file.toFile();
     }
@@ -45,6 +55,24 @@ final class ExecOutput implements AutoCloseable {
      * the file cannot be read. Invalid UTF-8 (or a character cut at the start of the tail) decodes leniently.
      */
     String lastLine() {
+        String line = lastLineInFile();
+        return line.isEmpty() ? lastLineBeforeTrim : line;
+    }
+
+    /** Cuts the file to nothing if it is larger than {@code maxBytes}, keeping its last line. */
+    void trimIfOver(long maxBytes) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (channel.size() > maxBytes) {
+                String line = lastLineInFile();
+                lastLineBeforeTrim = line.isEmpty() ? lastLineBeforeTrim : line;
+                channel.truncate(0);
+            }
+        } catch (IOException e) {
+            // the output is only read for its last line; the run goes on
+        }
+    }
+
+    private String lastLineInFile() {
         String text;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long start = Math.max(0, channel.size() - TAIL);

@@ -158,6 +158,20 @@ class ExecActionTest {
     }
 
     @Test
+    void theOutputFileIsCutWhileACommandWritesPastTheLimitAndItsLastLineIsKept() throws Exception {
+        // Writes 3 MiB and a line, waits until the file has been cut, then says how large it is.
+        Path retrain = script("chatty.sh", "head -c 3145728 /dev/zero | tr '\\0' x\necho\necho 'epoch 99'\n"
+                + "while [ \"$(stat -L -c %s /proc/$$/fd/1)\" -gt " + ExecOutput.MAX_BYTES + " ]; do sleep 0.05; done");
+        TestContext ctx = start(new RetrainingTriggerObserver(), Map.of("action", "exec",
+                "command", List.of(retrain.toString()), "timeout", "20s"));
+
+        trigger(0);
+
+        await().atMost(WAIT).until(() -> actions(ctx, "ok") == 1);
+        assertThat(ctx.lines).contains(PREFIX + " exit=0 output=epoch 99");
+    }
+
+    @Test
     void aBackgroundChildHoldingTheOutputNeitherDelaysTheRunNorKeepsAThread() throws Exception {
         Path child = dir.resolve("child");
         Path outputFile = dir.resolve("output-file");
