@@ -504,7 +504,7 @@ class HostileInputsIT {
     /** GET /healthz is 200 and running, and a valid event is accepted. */
     private void assertStillServing() throws Exception {
         assertThat(host.process().isAlive()).as("the host process is alive").isTrue();
-        HttpResponse<String> health = request("GET", "/healthz", null, null, null);
+        HttpResponse<String> health = request("GET", "/healthz", null, null, TOKEN);
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("running");
         HttpResponse<String> valid = request("POST", "/v1/events", "application/x-ndjson",
@@ -554,14 +554,14 @@ class HostileInputsIT {
     }
 
     private String lastReloadError() throws Exception {
-        HttpResponse<String> health = request("GET", "/healthz", null, null, null);
+        HttpResponse<String> health = request("GET", "/healthz", null, null, TOKEN);
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode error = JSON.readTree(health.body()).get("last_reload_error");
         return error == null || error.isNull() ? null : error.asText();
     }
 
     private String metrics() throws Exception {
-        HttpResponse<String> response = request("GET", "/metrics", null, null, null);
+        HttpResponse<String> response = request("GET", "/metrics", null, null, TOKEN);
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

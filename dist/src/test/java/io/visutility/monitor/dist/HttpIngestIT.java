@@ -144,8 +144,8 @@ class HttpIngestIT {
     }
 
     private String metrics() throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
@@ -222,8 +222,14 @@ class HttpIngestIT {
         HttpResponse<String> get = client.send(HttpRequest.newBuilder(base.resolve("/v1/events")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
-        HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/healthz")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        for (String path : List.of("/healthz", "/metrics")) {
+            HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+            assertThat(anonymous.body()).as(path).isEqualTo("{\"error\":\"missing or wrong bearer token\"}");
+        }
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/healthz"))
+                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("{\"status\":\"running\",\"last_reload_error\":null}");
 

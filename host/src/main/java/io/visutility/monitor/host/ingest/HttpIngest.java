@@ -160,9 +160,7 @@ public final class HttpIngest implements AutoCloseable {
                 respond(exchange, 405, error("use POST"));
                 return;
             }
-            if (!authorized(exchange)) {
-                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-                respond(exchange, 401, error("missing or wrong bearer token"));
+            if (refusedWithoutToken(exchange)) {
                 return;
             }
             String type = contentType(exchange);
@@ -279,6 +277,9 @@ public final class HttpIngest implements AutoCloseable {
 
     private void health(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (refusedWithoutToken(exchange)) {
+                return;
+            }
             ObjectNode answer = MAPPER.createObjectNode().put("status", "running");
             String error = lastReloadError.get();
             if (error == null) {
@@ -292,6 +293,9 @@ public final class HttpIngest implements AutoCloseable {
 
     private void metrics(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (refusedWithoutToken(exchange)) {
+                return;
+            }
             // Rendered before the status is sent, so that a failing metric gives a 500, not a cut-off 200.
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             try {
@@ -308,6 +312,16 @@ public final class HttpIngest implements AutoCloseable {
                 body.writeTo(out);
             }
         }
+    }
+
+    /** Answers 401 and returns true if a token is configured and the request does not carry it. */
+    private boolean refusedWithoutToken(HttpExchange exchange) throws IOException {
+        if (authorized(exchange)) {
+            return false;
+        }
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+        respond(exchange, 401, error("missing or wrong bearer token"));
+        return true;
     }
 
     private boolean authorized(HttpExchange exchange) {
