@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +128,20 @@ class HotReloadIT {
     }
 
     @Test
+    void aRemovedJarIsSucceededByAJarOfTheSamePluginThatWasRefusedAsADuplicate() throws Exception {
+        Path running = dist.plugins().resolve(Distribution.bundledPlugin("console-logger").getFileName());
+        dropIn(running, "z-console-logger-copy.jar", Map.of("Plugin-Version", "0.1.1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("plugin z-console-logger-copy.jar "
+                + "skipped: plugin id 'console-logger' is already loaded from " + running.getFileName()));
+
+        Files.delete(running);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+                "reload: plugin console-logger 0.1.0 -> 0.1.1, observers restarted: console ("));
+        assertThat(host.stderr()).doesNotContain("observers waiting for a plugin that provides their type: console");
+    }
+
+    @Test
     void aReplacedJarsNewVersionTakesOver() throws Exception {
         Path jar = Distribution.bundledPlugin("drift-strategies");
         dropIn(jar, jar.getFileName().toString(), Map.of("Plugin-Version", "1.1.0"));
@@ -202,6 +217,35 @@ class HotReloadIT {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void aFileWrittenWithoutPauseNextToTheManifestDoesNotHoldReloadsOff() throws Exception {
+        Path noise = dist.manifest().resolveSibling("noise.log");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            try {
+                while (writing.get()) {
+                    Files.writeString(noise, "tick\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Thread.sleep(20); // a change every 20 ms: never a quiet debounce (100 ms)
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        try {
+            dist.writeManifest(MANIFEST + """
+                      - name: while-noisy
+                        type: console-logger
+                    """);
+            // At the latest 10 debounces (1 s) after the edit, though the folder never goes quiet.
+            await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("reload: manifest "
+                    + dist.manifest() + ": added while-noisy"));
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.visutility.monitor.dist.Distribution.Result;
 import io.visutility.monitor.dist.Distribution.Started;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +90,9 @@ class MonitorDistributionIT {
                 Map.of("Plugin-Id", "future-strategies", "Plugin-Requires", ">=9.0.0"));
         Distribution.copyWithManifest(Distribution.bundledPlugin("console-logger"),
                 dist.plugins().resolve("z-duplicate-console.jar"), Map.of());
+        // A hidden jar (a copy in progress) sorts first; loaded, it would push the real one out.
+        Distribution.copyWithManifest(Distribution.bundledPlugin("console-logger"),
+                dist.plugins().resolve(".partial-console.jar"), Map.of());
         Distribution.writeIndexOnlyJar(dist.plugins().resolve("ghost.jar"),
                 Map.of("Plugin-Id", "ghost-plugin", "Plugin-Version", "1.0.0"), "com.example.ghost.MissingObserver");
         Files.copy(Distribution.bundledPlugin("drift-strategies"), dist.plugins().resolve("no-descriptor.jar"));
@@ -110,12 +115,14 @@ class MonitorDistributionIT {
                 "plugin ghost.jar skipped: extension class com.example.ghost.MissingObserver cannot be loaded",
                 "plugin no-descriptor.jar skipped: not a plugin jar: no META-INF/MANIFEST.MF",
                 "plugin no-index.jar skipped: no META-INF/extensions.idx, so no observers or strategies");
+        assertThat(result.stderr()).contains("loaded plugin console-logger 0.1.0 from console-logger-0.1.0.jar")
+                .doesNotContain(".partial-console.jar");
         assertThat(result.count(TRIGGER)).as(result.toString()).isEqualTo(1);
         assertThat(result.stdout()).isEqualTo("replayed 1 events, rejected 0\n");
 
         Result plugins = dist.run("plugins", "--config", dist.manifest().toString());
         assertThat(plugins.stdout()).contains("FAILED corrupt.jar: not a valid jar file", "FAILED ghost.jar",
-                "strategy: p-value");
+                "strategy: p-value").doesNotContain("ghost-plugin");
     }
 
     @Test
@@ -167,6 +174,28 @@ class MonitorDistributionIT {
             Result result = dist.run(command);
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
             assertThat(result.stderr()).as(result.toString()).contains(expected);
+            assertThat(result.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void anHttpPortInUseExitsWithCodeTwoNamingTheLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dist.writeManifest("""
+                    ingest:
+                      http:
+                        port: %d
+                    observers:
+                      - name: console
+                        type: console-logger
+                    """.formatted(taken.getLocalPort()));
+            Path events = dist.writeFile("events.jsonl", "");
+
+            Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.stderr()).contains(dist.manifest() + ":3: ingest.http: cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": Address already in use");
             assertThat(result.stdout()).isEmpty();
         }
     }

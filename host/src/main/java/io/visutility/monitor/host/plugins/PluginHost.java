@@ -159,9 +159,9 @@ public final class PluginHost implements AutoCloseable {
                     LOG.debug("{}: extension {} is neither an Observer nor a DriftStrategy", jarName, className);
                 }
             } catch (ClassNotFoundException | LinkageError e) {
-                problem(jarName, "extension class " + className + " cannot be loaded: " + e);
+                return discard(plugin, shadow, jarName, "extension class " + className + " cannot be loaded: " + e);
             } catch (PluginJarException e) {
-                problem(jarName, e.getMessage());
+                return discard(plugin, shadow, jarName, e.getMessage());
             }
         }
         PluginInfo info = new PluginInfo(pluginId, plugin.getDescriptor().getVersion(), jarName, observerTypes,
@@ -220,14 +220,18 @@ public final class PluginHost implements AutoCloseable {
         return new ExtensionCatalog(plugins, List.copyOf(problems.values()), observers, strategies);
     }
 
-    private Optional<PluginInfo> failed(String jarName, String reason) {
-        problem(jarName, reason);
-        return Optional.empty();
+    /** Unloads a plugin that started but cannot be used as a whole: a skipped jar keeps nothing loaded. */
+    private Optional<PluginInfo> discard(PluginWrapper plugin, Path shadow, String jarName, String reason) {
+        manager.stopPlugin(plugin.getPluginId());
+        manager.unloadPlugin(plugin.getPluginId());
+        deleteQuietly(shadow);
+        return failed(jarName, reason);
     }
 
-    private void problem(String jarName, String reason) {
+    private Optional<PluginInfo> failed(String jarName, String reason) {
         problems.put(jarName, new PluginProblem(jarName, reason));
         LOG.warn("plugin {} skipped: {}", jarName, reason);
+        return Optional.empty();
     }
 
     private static void deleteQuietly(Path file) {
@@ -393,10 +397,18 @@ public final class PluginHost implements AutoCloseable {
         return name.value();
     }
 
-    /** The {@code *.jar} files in {@code dir}, in name order. */
+    /**
+     * Whether a file of the plugins folder is a plugin jar: {@code *.jar}, not hidden. A name that
+     * starts with {@code .} is a copy in progress ({@code cp x.jar .x.jar.tmp && mv}) or a leftover.
+     */
+    public static boolean isPluginJarName(String fileName) {
+        return fileName.endsWith(".jar") && !fileName.startsWith(".");
+    }
+
+    /** The plugin jars in {@code dir} (see {@link #isPluginJarName}), in name order. */
     public static List<Path> jarsIn(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
+            return entries.filter(p -> isPluginJarName(p.getFileName().toString()) && Files.isRegularFile(p))
                     .sorted()
                     .toList();
         }

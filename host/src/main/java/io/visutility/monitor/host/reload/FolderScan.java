@@ -1,5 +1,6 @@
 package io.visutility.monitor.host.reload;
 
+import io.visutility.monitor.host.plugins.PluginHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ record FolderScan(Map<String, JarState> jars) {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path path : (Iterable<Path>) entries::iterator) {
                 String name = path.getFileName().toString();
-                if (name.startsWith(".") || !name.endsWith(".jar")) {
+                if (!PluginHost.isPluginJarName(name)) {
                     continue;
                 }
                 try {

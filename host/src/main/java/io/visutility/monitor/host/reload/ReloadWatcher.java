@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the plugins folder and the manifest file ({@link WatchService}) and hot-reloads the
  * monitor when they change. Changes are debounced: a reload runs once nothing has changed for the
- * manifest's {@code reload.debounce}. A jar is only read once it is stable: its size and
+ * manifest's {@code reload.debounce}, and at the latest {@value #MAX_DEBOUNCES} debounces after the
+ * first change (a file that something keeps writing next to the manifest, a log or a sink's
+ * output, must not hold reloads off for as long as it is written). A jar is only read once it is stable: its size and
  * modification time are the same in two looks a debounce apart, or it was last modified longer
  * ago than that (a jar moved in by {@code mv}); so a half-copied jar is never loaded.
  *
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ReloadWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("reload");
+    /** How many debounces a reload may be put off by changes that keep coming. */
+    private static final int MAX_DEBOUNCES = 10;
 
     private final Monitor monitor;
     private final Path pluginsDir;
@@ -79,18 +83,27 @@ public final class ReloadWatcher implements AutoCloseable {
 
     private void run() {
         boolean pending = false;
+        long deadline = 0; // while pending: when the reload runs even if changes keep coming
         try {
             while (running) {
-                WatchKey key = pending
-                        ? watchService.poll(debounceNanos, TimeUnit.NANOSECONDS)
-                        : watchService.take();
+                WatchKey key;
+                if (pending) {
+                    long left = deadline - System.nanoTime();
+                    key = left > 0 ? watchService.poll(Math.min(debounceNanos, left), TimeUnit.NANOSECONDS) : null;
+                } else {
+                    key = watchService.take();
+                }
                 if (key != null) {
                     key.pollEvents();
                     key.reset();
-                    pending = true; // wait until the folder has been quiet for a debounce
+                    if (!pending) {
+                        pending = true; // wait until the folder has been quiet for a debounce
+                        deadline = System.nanoTime() + MAX_DEBOUNCES * debounceNanos;
+                    }
                     continue;
                 }
                 pending = !reload();
+                deadline = System.nanoTime() + MAX_DEBOUNCES * debounceNanos;
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closing
