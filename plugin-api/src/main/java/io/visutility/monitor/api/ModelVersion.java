@@ -1,7 +1,5 @@
 package io.visutility.monitor.api;
 
-import java.util.Objects;
-
 /**
  * The model an event is about: its name and its version, both non-blank and free of control
  * characters (they end up in log lines and metric labels, where a line break would forge a line).
@@ -43,7 +41,11 @@ public record ModelVersion(String name, String version) {
         return name + "@" + version;
     }
 
+    /** The events' null check: an {@link IllegalArgumentException} naming the field, as for every other bad value. */
     static <T> T requireField(T value, String field) {
-        return Objects.requireNonNull(value, () -> field + " must not be null");
+        if (value == null) {
+            throw new IllegalArgumentException(field + " must not be null");
+        }
+        return value;
     }
 }

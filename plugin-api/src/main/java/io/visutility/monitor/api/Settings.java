@@ -1,5 +1,6 @@
 package io.visutility.monitor.api;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -131,6 +132,10 @@ public final class Settings {
         if (value instanceof Integer || value instanceof Long) {
             return ((Number) value).longValue();
         }
+        if (value instanceof BigInteger) {
+            throw invalid(key, "is out of range: integers go from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+                    + ", got " + describe(value));
+        }
         throw invalid(key, "expected an integer, got " + describe(value));
     }
 
@@ -146,9 +151,12 @@ public final class Settings {
         throw invalid(key, "expected true or false, got " + describe(value));
     }
 
+    /** The longest duration {@link #getDuration} accepts: 365 days (far from what overflows in nanoseconds). */
+    public static final Duration MAX_DURATION = Duration.ofDays(365);
+
     /**
      * The value of a duration key such as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 2h} or
-     * {@code 1d}, or {@code def} if absent.
+     * {@code 1d}, at most {@link #MAX_DURATION}, or {@code def} if absent.
      */
     public Duration getDuration(String key, Duration def) {
         Object value = lookup(key);
@@ -160,14 +168,19 @@ public final class Settings {
             throw invalid(key, "expected a duration such as 250ms, 10s, 5m, 2h or 1d, got "
                     + describe(value));
         }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
+        // Compared in the unit as written, so that no amount can overflow on the way.
+        BigInteger amount = new BigInteger(m.group(1));
+        long perUnit = switch (m.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1_000;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 86_400_000;
         };
+        if (amount.compareTo(BigInteger.valueOf(MAX_DURATION.toMillis() / perUnit)) > 0) {
+            throw invalid(key, "is too long: at most 365d, got " + describe(value));
+        }
+        return Duration.ofMillis(amount.longValueExact() * perUnit);
     }
 
     /** The values of a list key as strings; empty if absent. */

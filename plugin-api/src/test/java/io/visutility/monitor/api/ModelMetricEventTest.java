@@ -25,7 +25,10 @@ class ModelMetricEventTest {
                 .hasMessage("drift must be a finite number, got NaN");
         assertThatThrownBy(() -> new ConceptDrift(MODEL, 1.5, T)).hasMessage("p_value must be in [0, 1], got 1.5");
         assertThatThrownBy(() -> new ConceptDrift(MODEL, Double.NaN, T)).hasMessageContaining("p_value");
-        assertThatThrownBy(() -> new ConceptDrift(MODEL, 0.5, null)).hasMessage("timestamp must not be null");
+        assertThatThrownBy(() -> new ConceptDrift(MODEL, 0.5, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("timestamp must not be null");
+        assertThatThrownBy(() -> new InferenceLatency(null, 5, T)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model must not be null");
     }
 
     @Test

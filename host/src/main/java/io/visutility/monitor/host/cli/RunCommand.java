@@ -4,6 +4,8 @@ import io.visutility.monitor.host.Monitor;
 import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
+import io.visutility.monitor.host.manifest.HttpIngestSpec;
+import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.reload.ReloadWatcher;
 import io.visutility.monitor.host.telemetry.HostMetrics;
 import java.io.IOException;
@@ -67,8 +69,15 @@ final class RunCommand implements Callable<Integer> {
         }
         HostMetrics metrics = new HostMetrics(monitor);
         if (monitor.manifest().http().isPresent()) {
-            front.addFirst(HttpIngest.start(monitor.manifest().http().get(), monitor.bus(), Clock.systemUTC(),
-                    monitor::lastReloadError, metrics, metrics));
+            HttpIngestSpec http = monitor.manifest().http().get();
+            try {
+                front.addFirst(HttpIngest.start(http, monitor.bus(), Clock.systemUTC(), monitor::lastReloadError,
+                        metrics, metrics));
+            } catch (IOException e) {
+                // An address in use or that does not resolve: the manifest asks for what cannot run here.
+                throw new ManifestException(http.where() + ": ingest.http: cannot listen on " + http.bind() + ":"
+                        + http.port() + ": " + e.getMessage());
+            }
         }
         if (input == null) {
             LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());

@@ -240,7 +240,8 @@ public final class ManifestLoader {
                 if (threads < 1 || threads > 64) {
                     throw http.invalid("threads", "must be from 1 to 64, got " + threads);
                 }
-                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads));
+                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads,
+                        http.where(http.keys().contains("port") ? "port" : "bind")));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
                 return Optional.empty();
@@ -318,6 +319,14 @@ public final class ManifestLoader {
             return Optional.of(new StrategySpec(type, config, at(keys.get("type").getValueNode())));
         }
 
+        private static int intSetting(Settings values, String key, int def) {
+            long value = values.getLong(key, def);
+            if (value != (int) value) {
+                throw values.invalid(key, "is out of range, got " + value);
+            }
+            return (int) value;
+        }
+
         private DispatchPolicy dispatch(Node node, String path, String owner) {
             Settings values = settings(node, path, owner + " dispatch", node, DISPATCH_KEYS);
             DispatchPolicy d = DispatchPolicy.DEFAULT;
@@ -331,11 +340,10 @@ public final class ManifestLoader {
                     }
                 }
                 return new DispatchPolicy(mode,
-                        Math.toIntExact(Math.min(Integer.MAX_VALUE, values.getLong("capacity", d.capacity()))),
+                        intSetting(values, "capacity", d.capacity()),
                         choice(values, "when_full", OverflowPolicy.class, d.whenFull()),
                         values.getDuration("block_timeout", d.blockTimeout()),
-                        Math.toIntExact(Math.min(Integer.MAX_VALUE,
-                                values.getLong("pause_after_failures", d.failuresBeforePause()))),
+                        intSetting(values, "pause_after_failures", d.failuresBeforePause()),
                         values.getDuration("pause", d.pause()),
                         values.getDuration("max_pause", d.maxPause()),
                         values.getDuration("shutdown_timeout", d.shutdownTimeout()));

@@ -131,7 +131,7 @@ class ManifestLoaderTest {
                     config: {path: "/data/${TOKEN}/x", list: ["${PORT_OFFSET}"]}
                 """, FILE);
         HttpIngestSpec http = manifest.http().orElseThrow();
-        assertThat(http).isEqualTo(new HttpIngestSpec("0.0.0.0", 9000, Optional.of("abc"), 1 << 20, 8));
+        assertThat(http).isEqualTo(new HttpIngestSpec("0.0.0.0", 9000, Optional.of("abc"), 1 << 20, 8, FILE + ":2"));
         assertThat(manifest.observers().get(0).config().getString("path")).isEqualTo("/data/abc/x");
         assertThat(manifest.observers().get(0).config().getList("list")).containsExactly("1");
         assertThat(parse("observers: []\n").http()).isEmpty();
@@ -174,6 +174,10 @@ class ManifestLoaderTest {
             dispatch sync+queue   | observers:\\n  - name: a\\n    type: t\\n    dispatch: {mode: sync, capacity: 4} | :4: observer 'a' dispatch: key 'capacity': applies only to mode: async
             dispatch unknown key  | observers:\\n  - name: a\\n    type: t\\n    dispatch: {size: 4} | :4: observers[0].dispatch.size: unknown key 'size'; valid keys: mode, capacity, when_full, block_timeout, pause_after_failures, pause, max_pause, shutdown_timeout
             dispatch bad duration | observers:\\n  - name: a\\n    type: t\\n    dispatch: {block_timeout: soon} | :4: observer 'a' dispatch: key 'block_timeout': expected a duration such as 250ms, 10s, 5m, 2h or 1d, got 'soon'
+            capacity past an int  | observers:\\n  - name: a\\n    type: t\\n    dispatch: {capacity: -10000000000} | :4: observer 'a' dispatch: key 'capacity': is out of range, got -10000000000
+            integer past a long   | observers:\\n  - name: a\\n    type: t\\n    dispatch: {pause_after_failures: 99999999999999999999} | key 'pause_after_failures': is out of range
+            duration overflowing  | observers:\\n  - name: a\\n    type: t\\n    dispatch: {pause: 999999999999999d} | :4: observer 'a' dispatch: key 'pause': is too long: at most 365d, got '999999999999999d'
+            duration past 365d    | reload:\\n  debounce: 99999999999999999999s | :2: reload: key 'debounce': is too long: at most 365d, got '99999999999999999999s'
             bad sha256 pin        | plugins:\\n  verify: {console-logger: abc} | :2: plugins.verify.console-logger: expected a SHA-256 as 64 hex digits, got 'abc'
             watch not a boolean   | reload:\\n  watch: often | :2: reload: key 'watch': expected true or false, got 'often'
             empty document        | "" | :1: the manifest is empty; expected keys: plugins, reload, observers, ingest
