@@ -148,6 +148,11 @@ public final class EventBus {
         }
     }
 
+    /** How many producer threads' counting cells are kept now (for tests). */
+    int producerThreadsKept() {
+        return counts.threadsKept();
+    }
+
     /** How many observers are registered now. */
     public int size() {
         return registry.lanes().length;

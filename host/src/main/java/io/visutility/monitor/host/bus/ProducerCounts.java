@@ -3,6 +3,7 @@ package io.visutility.monitor.host.bus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -13,8 +14,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * about the price of a plain store (a {@code LongAdder} costs a compare-and-set per event).
  *
  * <p>Thread-safe. A sum is exact once the counting threads have stopped (or synchronized with the
- * reader); while they run it may trail by the increments still in flight. Cells of threads that
- * have ended are kept, since their counts still belong to the totals.
+ * reader); while they run it may trail by the increments still in flight. When a sum finds that a
+ * thread has ended, it folds that thread's cells into the totals of ended threads and lets them
+ * go, so producers on short-lived threads (a pool that replaces its threads, a thread per
+ * request) do not pile up cells.
  */
 final class ProducerCounts {
 
@@ -23,6 +26,8 @@ final class ProducerCounts {
     private static final int RECENT = 64;
 
     private final Queue<Cells> all = new ConcurrentLinkedQueue<>();
+    /** The counts of threads that have ended, by slot; guarded by {@code this}. */
+    private long[] ended = new long[0];
     private final ThreadLocal<Cells> mine = ThreadLocal.withInitial(this::newCells);
     /**
      * A direct-mapped cache by thread id in front of {@link #mine}, which costs a hash lookup.
@@ -44,16 +49,40 @@ final class ProducerCounts {
     }
 
     /** The total of {@code slot} over every thread. */
-    long sum(int slot) {
-        long sum = 0;
+    synchronized long sum(int slot) {
+        foldEnded();
+        long sum = slot < ended.length ? ended[slot] : 0;
         for (Cells cells : all) {
             sum += cells.get(slot);
         }
         return sum;
     }
 
+    /** How many threads' cells are kept now (for tests). */
+    synchronized int threadsKept() {
+        foldEnded();
+        return all.size();
+    }
+
+    private void foldEnded() {
+        for (Iterator<Cells> it = all.iterator(); it.hasNext(); ) {
+            Cells cells = it.next();
+            // A thread seen ended has written its last count, and that write is visible here (JLS 17.4.4).
+            if (!cells.owner.isAlive()) {
+                long[] counts = (long[]) Cells.COUNTS.getAcquire(cells);
+                if (counts.length > ended.length) {
+                    ended = Arrays.copyOf(ended, counts.length);
+                }
+                for (int slot = 0; slot < counts.length; slot++) {
+                    ended[slot] += counts[slot];
+                }
+                it.remove();
+            }
+        }
+    }
+
     private Cells newCells() {
-        Cells cells = new Cells(Thread.currentThread().getId());
+        Cells cells = new Cells(Thread.currentThread());
         all.add(cells);
         return cells;
     }
@@ -73,9 +102,11 @@ final class ProducerCounts {
         // The owner reads its own writes plainly; readers acquire what it published with release.
         private long[] counts = new long[8];
         private final long ownerId;
+        private final Thread owner;
 
-        Cells(long ownerId) {
-            this.ownerId = ownerId;
+        Cells(Thread owner) {
+            this.owner = owner;
+            this.ownerId = owner.getId();
         }
 
         /** Increments with a volatile read-modify-write: a full fence, so a later read cannot pass it. */

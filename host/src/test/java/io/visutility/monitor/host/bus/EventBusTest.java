@@ -291,6 +291,33 @@ class EventBusTest {
         assertThat(stats.failed()).isGreaterThan(100);
     }
 
+    @Test
+    void producersOnShortLivedThreadsAreCountedAndTheirCellsLetGo() throws Exception {
+        EventBus bus = new EventBus();
+        AtomicLong seen = new AtomicLong();
+        Registration counting = sync(bus, "counting", e -> seen.incrementAndGet());
+        for (int round = 0; round < 50; round++) {
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 20; t++) { // a thread per request: each emits a little, then ends
+                Thread thread = new Thread(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        bus.emit(event(0, i));
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(counting.stats().received()).isEqualTo((round + 1) * 200L);
+        }
+        assertThat(seen).hasValue(10_000);
+        assertThat(counting.stats().received()).isEqualTo(10_000);
+        // Before, every one of the 1000 threads kept its cells for the life of the bus.
+        assertThat(bus.producerThreadsKept()).isZero();
+    }
+
     /** Records, per producer, that sequence numbers only grow. */
     private static final class OrderCheckingObserver implements Observer {
         private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
 
@@ -38,6 +39,11 @@ import org.slf4j.Logger;
  * {@code model_retraining_triggers{observer, model, version, strategy}}; every webhook or exec outcome in
  * {@code model_retraining_actions{observer, action, result}}.
  *
+ * <p>{@code max_models} (10000) bounds the model versions it keeps a strategy for, because every
+ * new model name a client sends would otherwise add one for good; events of versions past it are
+ * not evaluated, are counted in {@code model_retraining_untracked_events{observer}}, and the first
+ * is logged.
+ *
  * <p>With {@code state_dir}, each model version's strategy state and last trigger time survive a
  * restart: saved on {@link #stop()} to {@code <state_dir>/<observer name>.json} (versioned JSON),
  * restored on {@link #start}. A state file that is corrupt, of another format or written for
@@ -51,6 +57,7 @@ import org.slf4j.Logger;
 public final class RetrainingTriggerObserver implements Observer {
 
     static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(10);
+    static final long DEFAULT_MAX_MODELS = 10_000;
 
     private final ConcurrentMap<ModelVersion, ModelState> models = new ConcurrentHashMap<>();
     private volatile ObserverContext ctx;
@@ -59,6 +66,9 @@ public final class RetrainingTriggerObserver implements Observer {
     private volatile String strategyType = "";
     private volatile Path stateFile;
     private volatile Metrics.Counter triggers;
+    private volatile Metrics.Counter untracked;
+    private volatile long maxModels = DEFAULT_MAX_MODELS;
+    private final AtomicBoolean warnedFull = new AtomicBoolean();
     private volatile ActionRunner runner; // null for action log: it needs no thread
     private final int actionQueue;
     private final Duration maxStopWait;
@@ -77,6 +87,10 @@ public final class RetrainingTriggerObserver implements Observer {
     @Override
     public void start(ObserverContext ctx) {
         Duration value = ctx.settings().getDuration("cooldown", DEFAULT_COOLDOWN);
+        long maxModelsValue = ctx.settings().getLong("max_models", DEFAULT_MAX_MODELS);
+        if (maxModelsValue < 1) {
+            throw ctx.settings().invalid("max_models", "must be at least 1, got " + maxModelsValue);
+        }
         String dir = ctx.settings().getString("state_dir", null);
         RetrainingAction action = RetrainingAction.fromSettings(ctx.settings());
         try {
@@ -86,7 +100,10 @@ public final class RetrainingTriggerObserver implements Observer {
             Metrics.Counter actions = ctx.metrics().counter("model_retraining_actions",
                     "Retraining actions run (webhook, exec), by result: ok, failed, timeout, skipped",
                     "observer", "action", "result");
+            this.untracked = ctx.metrics().counter("model_retraining_untracked_events",
+                    "Events of model versions past max_models, not evaluated", "observer");
             this.cooldown = value;
+            this.maxModels = maxModelsValue;
             this.strategyType = ctx.strategyType().isEmpty() ? "unknown" : ctx.strategyType();
             this.log = ctx.logger();
             this.ctx = ctx;
@@ -113,6 +130,11 @@ public final class RetrainingTriggerObserver implements Observer {
         }
         int restored = 0;
         for (StateFile.ModelEntry entry : contents.models()) {
+            if (models.size() >= maxModels) {
+                log.warn("state file {}: holds more model versions than max_models {}; the rest are ignored", stateFile,
+                        maxModels);
+                break;
+            }
             try {
                 ModelState state = new ModelState(ctx.newStrategy());
                 state.strategy.restoreState(entry.state() == null ? Map.of() : entry.state());
@@ -129,7 +151,20 @@ public final class RetrainingTriggerObserver implements Observer {
 
     @Override
     public void onEvent(ModelMetricEvent event) {
-        models.computeIfAbsent(event.model(), model -> new ModelState(ctx.newStrategy())).evaluate(event);
+        ModelState state = models.get(event.model());
+        if (state == null) {
+            // Concurrent first events of new versions may pass the limit by a few; it bounds, it does not count.
+            if (models.size() >= maxModels) {
+                untracked.inc(1, ctx.name());
+                if (warnedFull.compareAndSet(false, true)) {
+                    log.warn("max_models {} reached: events of {} {} and other new model versions are not evaluated",
+                            maxModels, event.model().name(), event.model().version());
+                }
+                return;
+            }
+            state = models.computeIfAbsent(event.model(), model -> new ModelState(ctx.newStrategy()));
+        }
+        state.evaluate(event);
     }
 
     @Override

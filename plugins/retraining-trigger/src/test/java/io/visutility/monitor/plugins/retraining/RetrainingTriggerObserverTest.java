@@ -47,6 +47,26 @@ class RetrainingTriggerObserverTest {
     }
 
     @Test
+    void modelVersionsPastMaxModelsAreCountedNotEvaluated() throws Exception {
+        TestContext ctx = new TestContext(Map.of("max_models", 2), true);
+        RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();
+        trigger.start(ctx);
+
+        trigger.onEvent(concept(DETECTOR, 0.5, 0));
+        trigger.onEvent(concept(SCORER, 0.5, 0));
+        for (int i = 0; i < 5; i++) { // a client inventing model names
+            trigger.onEvent(concept(new ModelVersion("made-up-" + i, "v1"), 0.01, 1));
+        }
+        trigger.onEvent(concept(DETECTOR, 0.01, 2)); // a tracked version is still evaluated
+
+        assertThat(ctx.lines).containsExactly(
+                "WARN max_models 2 reached: events of made-up-0 v1 and other new model versions are not evaluated",
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:02:00Z reason=p=0.01");
+        assertThat(ctx.metrics.value("model_retraining_untracked_events", ctx.name())).isEqualTo(5);
+        assertThat(ctx.strategies).hasSize(3); // the validation instance and one per tracked version
+    }
+
+    @Test
     void aWarningIsLoggedOncePerEpisode() throws Exception {
         TestContext ctx = new TestContext(Map.of(), true);
         RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();
