@@ -46,7 +46,9 @@ import org.slf4j.Logger;
  *
  * <p>With {@code state_dir}, each model version's strategy state and last trigger time survive a
  * restart: saved on {@link #stop()} to {@code <state_dir>/<observer name>.json} (versioned JSON),
- * restored on {@link #start}. A state file that is corrupt, of another format or written for
+ * restored at the first event after {@link #start} (or at {@link #stop()} if none came). Not at
+ * start itself: a hot reload that changes this observer's config starts the new instance before
+ * it stops the old one, whose stop saves the state the new one must go on from. A state file that is corrupt, of another format or written for
  * another strategy type is reported and ignored, never fatal.
  *
  * <p>Thread-safe: events for one model version are evaluated one at a time; actions are handed
@@ -69,6 +71,7 @@ public final class RetrainingTriggerObserver implements Observer {
     private volatile Metrics.Counter untracked;
     private volatile long maxModels = DEFAULT_MAX_MODELS;
     private final AtomicBoolean warnedFull = new AtomicBoolean();
+    private volatile boolean restorePending;
     private volatile ActionRunner runner; // null for action log: it needs no thread
     private final int actionQueue;
     private final Duration maxStopWait;
@@ -108,15 +111,23 @@ public final class RetrainingTriggerObserver implements Observer {
             this.log = ctx.logger();
             this.ctx = ctx;
             this.stateFile = dir == null ? null : Path.of(dir).resolve(ctx.name() + ".json");
-            if (stateFile != null && Files.exists(stateFile)) {
-                restore();
-            }
+            this.restorePending = stateFile != null;
             if (!(action instanceof LogAction)) {
                 this.runner = new ActionRunner(action, ctx.name(), log, actions, actionQueue, maxStopWait);
             }
         } catch (RuntimeException e) {
             action.close(); // a failed start gets no stop(): release the webhook's threads now
             throw e;
+        }
+    }
+
+    /** Restores the saved state once, before the first event is evaluated. */
+    private synchronized void restoreIfPending() {
+        if (restorePending) {
+            if (Files.exists(stateFile)) {
+                restore();
+            }
+            restorePending = false;
         }
     }
 
@@ -151,6 +162,9 @@ public final class RetrainingTriggerObserver implements Observer {
 
     @Override
     public void onEvent(ModelMetricEvent event) {
+        if (restorePending) {
+            restoreIfPending();
+        }
         ModelState state = models.get(event.model());
         if (state == null) {
             // Concurrent first events of new versions may pass the limit by a few; it bounds, it does not count.
@@ -170,6 +184,9 @@ public final class RetrainingTriggerObserver implements Observer {
     @Override
     public void stop() {
         try {
+            if (stateFile != null) {
+                restoreIfPending(); // no event came: what the file holds is still the state
+            }
             saveState();
             models.clear();
         } finally {

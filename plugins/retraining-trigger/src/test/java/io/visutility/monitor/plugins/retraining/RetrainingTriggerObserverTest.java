@@ -111,25 +111,48 @@ class RetrainingTriggerObserverTest {
     }
 
     @Test
+    void aHotSwapHandsTheStateOverThroughTheStateDir(@TempDir Path dir) throws Exception {
+        // The host's swap on a config edit: the new instance starts, the old one stops, then events reach the new one.
+        TestContext oldContext = new TestContext(Map.of("state_dir", dir.toString(), "cooldown", "10m"), true);
+        RetrainingTriggerObserver old = new RetrainingTriggerObserver();
+        old.start(oldContext);
+        old.onEvent(concept(DETECTOR, 0.01, 1)); // trigger at 10:01
+
+        TestContext newContext = new TestContext(Map.of("state_dir", dir.toString(), "cooldown", "20m"), true);
+        RetrainingTriggerObserver replacement = new RetrainingTriggerObserver();
+        replacement.start(newContext);
+        old.stop();
+        replacement.onEvent(concept(DETECTOR, 0.01, 15)); // within the new 20 minute cooldown of 10:01
+        replacement.onEvent(concept(DETECTOR, 0.01, 22));
+
+        assertThat(newContext.lines).filteredOn(line -> line.startsWith("retraining triggered")).containsExactly(
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:22:00Z reason=p=0.01");
+    }
+
+    @Test
     void aCorruptOrForeignStateFileIsReportedAndIgnored(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("retrain.json");
         Files.writeString(file, "{not json");
         TestContext corrupt = new TestContext(Map.of("state_dir", dir.toString()), true);
-        new RetrainingTriggerObserver().start(corrupt);
+        RetrainingTriggerObserver first = new RetrainingTriggerObserver();
+        first.start(corrupt);
+        first.onEvent(concept(DETECTOR, 0.5, 0)); // the state is read at the first event
         assertThat(corrupt.lines).anyMatch(line -> line.startsWith("WARN state file " + file + " ignored: not valid JSON"));
 
         Files.writeString(file, "{\"format\":7,\"strategy\":\"counting\",\"models\":[]}");
         TestContext future = new TestContext(Map.of("state_dir", dir.toString()), true);
-        new RetrainingTriggerObserver().start(future);
+        RetrainingTriggerObserver second = new RetrainingTriggerObserver();
+        second.start(future);
+        second.stop(); // or at stop, when no event came
         assertThat(future.lines).contains("WARN state file " + file + " ignored: format 7 is not the supported format 1");
 
         Files.writeString(file, "{\"format\":1,\"observer\":\"retrain\",\"strategy\":\"adwin\",\"models\":[]}");
         TestContext foreign = new TestContext(Map.of("state_dir", dir.toString()), true);
         RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();
         trigger.start(foreign);
+        trigger.onEvent(concept(DETECTOR, 0.01, 0));
         assertThat(foreign.lines).contains("WARN state file " + file
                 + " ignored: written for strategy adwin, this observer uses counting");
-        trigger.onEvent(concept(DETECTOR, 0.01, 0));
         assertThat(foreign.lines).anyMatch(line -> line.startsWith("retraining triggered"));
     }
 
