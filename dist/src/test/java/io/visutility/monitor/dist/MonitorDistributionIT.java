@@ -252,6 +252,7 @@ class MonitorDistributionIT {
             unknown flag        | 2 | run --bogus                       | Unknown option: '--bogus'
             no subcommand       | 2 | ''                                | a subcommand is required
             missing replay file | 2 | run --replay /nonexistent.jsonl   | --replay: no such file: /nonexistent.jsonl
+            replay a directory  | 2 | run --replay /tmp                 | --replay: is a directory, not a JSON-lines file: /tmp
             missing manifest    | 2 | validate --config /nonexistent.yaml | /nonexistent.yaml: no such file
             """)
     void badUsageExitsWithCodeTwo(String description, int code, String args, String expected) throws Exception {

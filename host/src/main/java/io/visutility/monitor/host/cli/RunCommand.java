@@ -112,6 +112,9 @@ final class RunCommand implements Callable<Integer> {
         if (replay.equals("-")) {
             return System.in;
         }
+        if (Files.isDirectory(Path.of(replay))) {
+            throw new UsageException("--replay: is a directory, not a JSON-lines file: " + replay);
+        }
         try {
             return Files.newInputStream(Path.of(replay));
         } catch (NoSuchFileException e) {

@@ -71,7 +71,7 @@ public final class EventJson {
     public static JsonNode readTree(String json) throws EventFormatException {
         try {
             JsonNode node = MAPPER.readTree(json);
-            if (node == null) {
+            if (node == null || node.isMissingNode()) { // Jackson's answer to no content at all
                 throw new EventFormatException(RejectReason.MALFORMED, "empty body");
             }
             return node;

@@ -338,6 +338,12 @@ public final class PluginHost implements AutoCloseable {
                 }
             }
             checkAttributes(manifest);
+            String pluginClass = manifest.getMainAttributes().getValue("Plugin-Class");
+            if (pluginClass != null && !pluginClass.isBlank()
+                    && file.getEntry(pluginClass.trim().replace('.', '/') + ".class") == null) {
+                // PF4J would log two stack traces for it before failing
+                throw new PluginJarException("Plugin-Class " + pluginClass.trim() + " is not in the jar");
+            }
             if (file.getEntry(EXTENSION_INDEX) == null) {
                 throw new PluginJarException("no " + EXTENSION_INDEX + ", so no observers or strategies: PF4J's "
                         + "annotation processor did not run when the jar was built");
