@@ -435,9 +435,13 @@ public final class ManifestLoader {
         }
 
         private String string(Node node, String path) {
+            int known = problems.size();
             Object value = construct(node, path);
             if (value instanceof String s) {
                 return s;
+            }
+            if (problems.size() > known) {
+                return null; // already reported (an unset ${NAME}): one message per problem
             }
             if (value != null || node instanceof ScalarNode) {
                 problem(node, path, "expected a string, got " + describe(node));

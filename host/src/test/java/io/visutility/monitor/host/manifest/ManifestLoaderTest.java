@@ -142,6 +142,8 @@ class ManifestLoaderTest {
         ManifestLoader noEnv = new ManifestLoader(name -> null);
         assertThatThrownBy(() -> noEnv.parse("ingest:\n  http:\n    token: ${MONITOR_TOKEN}\n", FILE))
                 .hasMessage(FILE + ":3: ingest.http.token: environment variable MONITOR_TOKEN is not set");
+        assertThatThrownBy(() -> noEnv.parse("plugins:\n  dir: ${PLUGINS}\n", FILE)) // once, not twice
+                .hasMessage(FILE + ":2: plugins.dir: environment variable PLUGINS is not set");
         assertThatThrownBy(() -> parse("ingest:\n  http: {port: 70000}\n"))
                 .hasMessage(FILE + ":2: ingest.http: key 'port': must be from 0 to 65535, got 70000");
     }
