@@ -243,6 +243,11 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     @Override
+    void holdFromStart() {
+        holdRequested = true; // the lane thread sees it before its first event, which cannot have come yet
+    }
+
+    @Override
     int resumeWith(Observer next) {
         observer = next;
         int buffered = queue.size();

@@ -174,13 +174,16 @@ public final class EventBus {
     }
 
     /**
-     * Replaces {@code old} by a new registration in one step: every emit reaches either the old
-     * observer or the new one, never both or neither. The old lane is then drained (to its old
-     * observer) as by {@link Registration#close()}.
+     * Replaces {@code old} by a new lane with another filter or policy, in one step: every emit
+     * reaches either the old lane or the new one, never both or neither. The old lane is drained
+     * (to its old observer) as by {@link Registration#close()} before this returns. The new lane
+     * holds what it takes, as after {@link Registration#hold()}, until {@link Registration#resume}
+     * gives it its observer: so the caller can stop the old observer first, and the new one
+     * starts from whatever state the old one left (a saved file, say).
      *
      * @throws IllegalArgumentException if {@code old} is not registered on this bus
      */
-    public Registration replace(Registration old, EventFilter filter, Observer observer, DispatchPolicy policy) {
+    public Registration replace(Registration old, EventFilter filter, DispatchPolicy policy) {
         Lane lane;
         synchronized (writeLock) {
             Lane[] current = registry.lanes();
@@ -188,7 +191,8 @@ public final class EventBus {
             if (index < 0) {
                 throw new IllegalArgumentException("not registered: " + old.name());
             }
-            lane = newLane(old.name(), filter, observer, policy);
+            lane = newLane(old.name(), filter, Lane.AWAITING_RESUME, policy);
+            lane.holdFromStart(); // before any emit can see it
             Lane[] next = current.clone();
             next[index] = lane;
             publish(next);

@@ -77,6 +77,14 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
     /** Makes the next events wait in the lane; returns false if the call in progress did not end in time. */
     abstract boolean holdEvents();
 
+    /** The observer of a lane made by {@link EventBus#replace} until its resume: never called, the lane holds. */
+    static final Observer AWAITING_RESUME = event -> {
+        throw new IllegalStateException("a replacing lane delivers only after resume gives it its observer");
+    };
+
+    /** Holds from the start: called once, before the lane is published, so no event can have arrived. */
+    abstract void holdFromStart();
+
     /** Sends the held events, and all later ones, to {@code next}; returns how many were held. */
     abstract int resumeWith(Observer next);
 

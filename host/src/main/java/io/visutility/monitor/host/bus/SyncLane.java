@@ -195,6 +195,14 @@ final class SyncLane extends Lane {
     }
 
     @Override
+    void holdFromStart() {
+        synchronized (this) {
+            holding = true;
+            quiet = false;
+        }
+    }
+
+    @Override
     int resumeWith(Observer next) {
         int buffered;
         synchronized (this) {

@@ -339,27 +339,25 @@ public final class ObserverSet implements AutoCloseable {
 
     /** Puts a new instance behind a running entry; returns a note for the log line. */
     private String swap(Active current, ObserverSpec spec, Created instance) {
+        // Either way the old instance stops before the new one sees an event, so that the new one
+        // goes on from what the old one left (retraining-trigger's state_dir, a sink's file).
         Registration registration;
-        String note;
         if (current.spec().sameRoute(spec)) {
             if (!current.registration().hold()) {
                 LOG.warn("reload: observer '{}' did not return from onEvent within its shutdown timeout;"
                         + " stopping it anyway", spec.name());
             }
-            ObserverFactory.stop(current.spec(), current.observer());
-            int held = current.registration().resume(instance.observer());
             registration = current.registration();
-            note = " (" + held + (held == 1 ? " event" : " events") + " buffered)";
         } else {
-            // New filters or dispatch need a new lane: one atomic replacement, then the old lane
-            // drains to the old instance before it stops.
+            // New filters or dispatch need a new lane: one atomic replacement, which holds its
+            // events while the old lane drains to the old instance.
             registration = bus.replace(current.registration(), new ManifestFilter(spec.events(), spec.models()),
-                    instance.observer(), spec.dispatch());
-            ObserverFactory.stop(current.spec(), current.observer());
-            note = "";
+                    spec.dispatch());
         }
+        ObserverFactory.stop(current.spec(), current.observer());
+        int held = registration.resume(instance.observer());
         activate(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
-        return note;
+        return " (" + held + (held == 1 ? " event" : " events") + " buffered)";
     }
 
     private static void logStopped(Active entry) {

@@ -96,14 +96,23 @@ class LaneSwapTest {
         for (long i = 0; i < 1000; i++) {
             bus.emit(event(i));
         }
-        Registration replacement = bus.replace(old, EventFilter.ALL, after, policy);
+        Registration replacement = bus.replace(old, EventFilter.ALL, policy);
+        assertThat(before.received).hasSize(1000); // drained before replace returned
         for (long i = 1000; i < 2000; i++) {
+            bus.emit(event(i));
+        }
+        assertThat(after.received).isEmpty(); // held until resume gives the lane its observer
+        assertThat(replacement.resume(after)).isEqualTo(1000);
+        for (long i = 2000; i < 2100; i++) {
             bus.emit(event(i));
         }
         replacement.close();
 
         assertThat(before.received).hasSize(1000);
-        assertThat(after.received).hasSize(1000);
+        assertThat(after.received).hasSize(1100);
+        for (int i = 0; i < 1100; i++) {
+            assertThat(after.received.get(i)).as("event %d", i).isEqualTo(1000L + i);
+        }
         assertThat(bus.size()).isZero();
     }
 
