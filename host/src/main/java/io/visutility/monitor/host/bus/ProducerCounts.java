@@ -37,10 +37,10 @@ final class ProducerCounts {
 
     /** The calling thread's cells; look them up once per emit. */
     Cells cells() {
-        long id = Thread.currentThread().getId();
-        int index = (int) id & (RECENT - 1);
+        Thread current = Thread.currentThread();
+        int index = (int) current.getId() & (RECENT - 1);
         Cells cells = recent[index];
-        if (cells != null && cells.ownerId == id) {
+        if (cells != null && cells.owner == current) {
             return cells;
         }
         cells = mine.get();
@@ -77,6 +77,10 @@ final class ProducerCounts {
                     ended[slot] += counts[slot];
                 }
                 it.remove();
+                int index = (int) cells.owner.getId() & (RECENT - 1);
+                if (recent[index] == cells) {
+                    recent[index] = null; // racy, as the cache is: a producer may put its own cells back
+                }
             }
         }
     }
@@ -101,12 +105,10 @@ final class ProducerCounts {
 
         // The owner reads its own writes plainly; readers acquire what it published with release.
         private long[] counts = new long[8];
-        private final long ownerId;
         private final Thread owner;
 
         Cells(Thread owner) {
             this.owner = owner;
-            this.ownerId = owner.getId();
         }
 
         /** Increments with a volatile read-modify-write: a full fence, so a later read cannot pass it. */
