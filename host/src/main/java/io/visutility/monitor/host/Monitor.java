@@ -316,7 +316,7 @@ public final class Monitor implements AutoCloseable {
             }
             Optional<Path> replacement = changed.contains(jar) ? Optional.of(dir.resolve(jar)) : toLoad.stream()
                     .filter(path -> old.get().id().equals(PluginHost.pluginIdOf(path).orElse(null))).findFirst()
-                    .or(() -> refusedDuplicate(dir, old.get().id()));
+                    .or(() -> plugins.refusedDuplicateOf(old.get().id()).map(dir::resolve));
             if (replacement.isPresent()) {
                 toLoad.remove(replacement.get());
                 if (!replace(old.get(), replacement.get())) {
@@ -345,22 +345,6 @@ public final class Monitor implements AutoCloseable {
         }
         reloadsOk.incrementAndGet();
         startWaiting();
-    }
-
-    /**
-     * A jar in the folder with Plugin-Id {@code id} that is not loaded (it was refused because a
-     * jar with that id already was): what takes over when that jar goes, as it would at start-up.
-     */
-    private Optional<Path> refusedDuplicate(Path dir, String id) {
-        try {
-            return PluginHost.jarsIn(dir).stream()
-                    .filter(path -> plugins.pluginFromJar(path.getFileName().toString()).isEmpty())
-                    .filter(path -> id.equals(PluginHost.pluginIdOf(path).orElse(null)))
-                    .findFirst();
-        } catch (IOException e) {
-            LOG.warn("reload: cannot list {}: {}", dir, e.toString());
-            return Optional.empty();
-        }
     }
 
     /** Starts the observers waiting for a type that a loaded plugin now provides. */

@@ -59,6 +59,8 @@ public final class PluginHost implements AutoCloseable {
     private final PluginManager manager;
     private final Map<String, Loaded> loaded = new HashMap<>();
     private final Map<String, PluginProblem> problems = new TreeMap<>();
+    /** Jars refused only because a jar with their Plugin-Id was loaded: jar name to that id. */
+    private final Map<String, String> refusedDuplicates = new TreeMap<>();
     private Map<String, String> pins = Map.of();
     private long shadowCount;
 
@@ -113,7 +115,7 @@ public final class PluginHost implements AutoCloseable {
      */
     public synchronized Optional<PluginInfo> load(Path jar) {
         String jarName = jar.getFileName().toString();
-        problems.remove(jarName);
+        forget(jarName);
         Path shadow = shadowDir.resolve((++shadowCount) + "-" + jarName);
         try {
             checkDescriptor(jar);
@@ -205,6 +207,16 @@ public final class PluginHost implements AutoCloseable {
     /** Forgets a problem recorded for a jar that is gone. */
     public synchronized void forget(String jarName) {
         problems.remove(jarName);
+        refusedDuplicates.remove(jarName);
+    }
+
+    /**
+     * The first jar (by name) in the folder refused only because plugin {@code pluginId} was
+     * already loaded: the one that start-up would load if that plugin's jar were not there.
+     */
+    public synchronized Optional<String> refusedDuplicateOf(String pluginId) {
+        return refusedDuplicates.entrySet().stream().filter(e -> e.getValue().equals(pluginId))
+                .map(Map.Entry::getKey).findFirst();
     }
 
     /** What is loaded now, and what failed. */
@@ -338,12 +350,7 @@ public final class PluginHost implements AutoCloseable {
                 }
             }
             checkAttributes(manifest);
-            String pluginClass = manifest.getMainAttributes().getValue("Plugin-Class");
-            if (pluginClass != null && !pluginClass.isBlank()
-                    && file.getEntry(pluginClass.trim().replace('.', '/') + ".class") == null) {
-                // PF4J would log two stack traces for it before failing
-                throw new PluginJarException("Plugin-Class " + pluginClass.trim() + " is not in the jar");
-            }
+            checkPluginClass(file, manifest.getMainAttributes().getValue("Plugin-Class"));
             if (file.getEntry(EXTENSION_INDEX) == null) {
                 throw new PluginJarException("no " + EXTENSION_INDEX + ", so no observers or strategies: PF4J's "
                         + "annotation processor did not run when the jar was built");
@@ -351,6 +358,7 @@ public final class PluginHost implements AutoCloseable {
             String pluginId = manifest.getMainAttributes().getValue("Plugin-Id").trim();
             Loaded other = loaded.get(pluginId);
             if (other != null) {
+                refusedDuplicates.put(jar.getFileName().toString(), pluginId);
                 throw new PluginJarException("plugin id '" + pluginId + "' is already loaded from "
                         + other.info().jar());
             }
@@ -358,6 +366,24 @@ public final class PluginHost implements AutoCloseable {
             throw new PluginJarException("not a valid jar file (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new PluginJarException("cannot read: " + e);
+        }
+    }
+
+    /**
+     * A Plugin-Class PF4J cannot load makes it log two stack traces before it fails: say it in one
+     * line instead. PF4J reads the value as written, spaces included, and loads it from the jar or
+     * from the host (its parent class loader).
+     */
+    private static void checkPluginClass(JarFile file, String pluginClass) throws PluginJarException {
+        if (pluginClass == null || pluginClass.isEmpty()) {
+            return; // PF4J's default plugin class
+        }
+        if (pluginClass.isBlank() || !pluginClass.equals(pluginClass.strip())) {
+            throw new PluginJarException("Plugin-Class '" + pluginClass + "' is not a class name");
+        }
+        if (file.getEntry(pluginClass.replace('.', '/') + ".class") == null
+                && PluginHost.class.getClassLoader().getResource(pluginClass.replace('.', '/') + ".class") == null) {
+            throw new PluginJarException("Plugin-Class " + pluginClass + " is not in the jar");
         }
     }
 
