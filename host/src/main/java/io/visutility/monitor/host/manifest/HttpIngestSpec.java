@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param token        if present, requests must carry {@code Authorization: Bearer <token>}
  * @param maxBodyBytes the largest request body accepted (default 1 MiB)
  * @param threads      request threads (default 4); requests beyond them wait in a bounded queue
- * @param where        {@code file:line} of the block's address, for a message when it cannot be listened on
+ * @param where        {@code file:line} of the block, for a message when its address cannot be listened on
  */
 public record HttpIngestSpec(String bind, int port, Optional<String> token, long maxBodyBytes, int threads,
                              String where) {

@@ -241,7 +241,7 @@ public final class ManifestLoader {
                     throw http.invalid("threads", "must be from 1 to 64, got " + threads);
                 }
                 return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads,
-                        http.where(http.keys().contains("port") ? "port" : "bind")));
+                        at(node).toString()));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
                 return Optional.empty();

@@ -59,7 +59,11 @@ final class ExecOutput implements AutoCloseable {
         return line.isEmpty() ? lastLineBeforeTrim : line;
     }
 
-    /** Cuts the file to nothing if it is larger than {@code maxBytes}, keeping its last line. */
+    /**
+     * Cuts the file to nothing if it is larger than {@code maxBytes}, keeping its last line. What
+     * the process writes between reading that line and the cut (microseconds) is lost; it only
+     * shows if the process printed its very last line then.
+     */
     void trimIfOver(long maxBytes) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             if (channel.size() > maxBytes) {

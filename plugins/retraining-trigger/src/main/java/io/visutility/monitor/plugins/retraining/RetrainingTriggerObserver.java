@@ -124,10 +124,13 @@ public final class RetrainingTriggerObserver implements Observer {
     /** Restores the saved state once, before the first event is evaluated. */
     private synchronized void restoreIfPending() {
         if (restorePending) {
-            if (Files.exists(stateFile)) {
-                restore();
+            try {
+                if (Files.exists(stateFile)) {
+                    restore();
+                }
+            } finally {
+                restorePending = false; // tried once: a file that cannot be restored is reported, not retried per event
             }
-            restorePending = false;
         }
     }
 
@@ -135,8 +138,8 @@ public final class RetrainingTriggerObserver implements Observer {
         StateFile.Contents contents;
         try {
             contents = StateFile.read(stateFile, strategyType);
-        } catch (IOException | StateFile.Unusable e) {
-            log.warn("state file {} ignored: {}", stateFile, e.getMessage());
+        } catch (IOException | StateFile.Unusable | RuntimeException e) {
+            log.warn("state file {} ignored: {}", stateFile, e.getMessage() == null ? e.toString() : e.getMessage());
             return;
         }
         int restored = 0;

@@ -58,6 +58,9 @@ final class StateFile {
         } catch (JsonProcessingException e) {
             throw new Unusable("not valid JSON (" + e.getOriginalMessage() + ")");
         }
+        if (raw == null) {
+            throw new Unusable("holds null, not a state object");
+        }
         Object format = raw.get("format");
         if (!(format instanceof Integer f) || f != FORMAT) {
             throw new Unusable("format " + format + " is not the supported format " + FORMAT);

@@ -139,6 +139,16 @@ class RetrainingTriggerObserverTest {
         first.onEvent(concept(DETECTOR, 0.5, 0)); // the state is read at the first event
         assertThat(corrupt.lines).anyMatch(line -> line.startsWith("WARN state file " + file + " ignored: not valid JSON"));
 
+        Files.writeString(file, "null"); // valid JSON, but no state: reported once, the events still evaluated
+        TestContext empty = new TestContext(Map.of("state_dir", dir.toString()), true);
+        RetrainingTriggerObserver third = new RetrainingTriggerObserver();
+        third.start(empty);
+        third.onEvent(concept(DETECTOR, 0.01, 0));
+        third.onEvent(concept(DETECTOR, 0.01, 20));
+        assertThat(empty.lines).filteredOn(line -> line.startsWith("WARN state file " + file + " ignored"))
+                .containsExactly("WARN state file " + file + " ignored: holds null, not a state object");
+        assertThat(empty.lines).filteredOn(line -> line.startsWith("retraining triggered")).hasSize(2);
+
         Files.writeString(file, "{\"format\":7,\"strategy\":\"counting\",\"models\":[]}");
         TestContext future = new TestContext(Map.of("state_dir", dir.toString()), true);
         RetrainingTriggerObserver second = new RetrainingTriggerObserver();
