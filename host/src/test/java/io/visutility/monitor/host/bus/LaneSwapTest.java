@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -83,6 +84,76 @@ class LaneSwapTest {
         assertThat(stats.received()).isEqualTo(emitted[0]);
         assertThat(stats.delivered()).isEqualTo(emitted[0]);
         assertThat(stats.droppedTotal()).isZero();
+    }
+
+    /** Counts its calls, and the calls that came after its hold returned (there must be none). */
+    private static final class Retirable implements Observer {
+        final AtomicLong calls = new AtomicLong();
+        final AtomicLong afterRetired = new AtomicLong();
+        volatile boolean retired;
+
+        @Override
+        public void onEvent(ModelMetricEvent event) {
+            if (retired) {
+                afterRetired.incrementAndGet();
+            }
+            calls.incrementAndGet();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void syncSwapsWhileProducersOnShortLivedThreadsComeAndGo() throws Exception {
+        EventBus bus = new EventBus();
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        DispatchPolicy policy = new DispatchPolicy(DispatchMode.SYNC, 1 << 16, OverflowPolicy.BLOCK,
+                Duration.ofSeconds(30), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+        List<Retirable> generations = new CopyOnWriteArrayList<>(List.of(new Retirable()));
+        Registration lane = bus.register("swapped", EventFilter.ALL, generations.get(0), policy);
+        AtomicBoolean producing = new AtomicBoolean(true);
+        AtomicLong emitted = new AtomicLong();
+        ExecutorService spawners = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int s = 0; s < 4; s++) {
+                running.add(spawners.submit(() -> {
+                    while (producing.get()) { // a thread per request: each emits a little, then ends
+                        Thread producer = new Thread(() -> {
+                            for (int i = 0; i < 50; i++) {
+                                bus.emit(event(i));
+                                emitted.incrementAndGet();
+                            }
+                        });
+                        producer.start();
+                        producer.join();
+                    }
+                    return null;
+                }));
+            }
+            for (int swap = 0; swap < 30; swap++) {
+                Retirable current = generations.get(generations.size() - 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> current.calls.get() > 100);
+                assertThat(lane.hold()).isTrue();
+                current.retired = true; // from here on the old observer must not be called
+                Retirable next = new Retirable();
+                generations.add(next);
+                lane.resume(next);
+            }
+            producing.set(false);
+            for (Future<?> future : running) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            spawners.shutdownNow();
+        }
+
+        long delivered = generations.stream().mapToLong(g -> g.calls.get()).sum();
+        assertThat(generations).allSatisfy(g -> assertThat(g.afterRetired).hasValue(0));
+        assertThat(delivered).isEqualTo(emitted.get());
+        ObserverStats stats = lane.stats();
+        assertThat(stats.received()).isEqualTo(emitted.get());
+        assertThat(stats.delivered()).isEqualTo(emitted.get());
+        assertThat(bus.producerThreadsKept()).isZero();
+        lane.close();
     }
 
     @ParameterizedTest
