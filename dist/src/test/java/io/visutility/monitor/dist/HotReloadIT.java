@@ -253,6 +253,31 @@ class HotReloadIT {
     }
 
     @Test
+    void anEditThatChangesFiltersAndConfigHandsTheDetectorStateOver() throws Exception {
+        Path state = root.resolve("state");
+        String withState = MANIFEST.replace("config: {cooldown: 1s}",
+                "config: {cooldown: 1h, state_dir: \"" + state + "\"}");
+        dist.writeManifest(withState);
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(": restarted retrain ("));
+        feeder.drift("handed-over");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=handed-over"));
+
+        // New filters and new config: a new lane and a new instance, which must go on from the
+        // old one's saved state, cooldown included.
+        dist.writeManifest(withState.replace("events: [concept_drift]", "events: [concept_drift, accuracy_drift]")
+                .replace("cooldown: 1h", "cooldown: 2h"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(host.stderr(), ": restarted retrain (") == 2);
+        feeder.drift("handed-over"); // within the cooldown the old instance started
+        feeder.drift("fresh-model");
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+                "retraining triggered model=fresh-model"));
+
+        assertThat(count(host.stderr(), "retraining triggered model=handed-over")).isEqualTo(1);
+        assertThat(host.stderr()).contains("restored the state of 1 model versions from " + state.resolve("retrain.json"));
+    }
+
+    @Test
     void manifestEditsAddChangeAndAreRejectedWithTheLine() throws Exception {
         dist.writeManifest(MANIFEST + """
                   - name: second-console
