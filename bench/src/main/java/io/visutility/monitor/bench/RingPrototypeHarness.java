@@ -13,6 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * A design experiment for the async lanes, not used by the host: what a multicast ring shared by
@@ -48,11 +49,8 @@ public final class RingPrototypeHarness {
     }
 
     /** One design under test. */
-    private interface Design {
-        String name();
-
-        /** Starts the consumers; returns the publisher. */
-        Publisher start(CountingObserver[] observers);
+    /** One design under test: {@code start} starts the consumers and returns the publisher. */
+    private record Design(String name, Function<CountingObserver[], Publisher> start) {
     }
 
     private interface Publisher {
@@ -194,73 +192,36 @@ public final class RingPrototypeHarness {
         ModelMetricEvent event;
     }
 
-    private static final Design SINGLE_WRITER = new Design() {
-        @Override
-        public String name() {
-            return "single-writer ring";
-        }
+    private static final Design SINGLE_WRITER =
+            new Design("single-writer ring", observers -> new Ring(false, true, observers));
+    private static final Design SINGLE_WRITER_REFERENCES =
+            new Design("single-writer ring of references", observers -> new Ring(false, false, observers));
+    private static final Design SHARED = new Design("shared ring", observers -> new Ring(true, true, observers));
+    private static final Design DISRUPTOR = new Design("Disruptor", RingPrototypeHarness::startDisruptor);
 
-        @Override
-        public Publisher start(CountingObserver[] observers) {
-            return new Ring(false, true, observers);
+    private static Publisher startDisruptor(CountingObserver[] observers) {
+        Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, SIZE, DaemonThreadFactory.INSTANCE,
+                ProducerType.SINGLE, new SleepingWaitStrategy());
+        @SuppressWarnings("unchecked")
+        EventHandler<Slot>[] handlers = new EventHandler[observers.length];
+        for (int i = 0; i < handlers.length; i++) {
+            CountingObserver observer = observers[i];
+            handlers[i] = (slot, sequence, endOfBatch) -> observer.onEvent(slot.event);
         }
-    };
-
-    private static final Design SINGLE_WRITER_REFERENCES = new Design() {
-        @Override
-        public String name() {
-            return "single-writer ring of references";
-        }
-
-        @Override
-        public Publisher start(CountingObserver[] observers) {
-            return new Ring(false, false, observers);
-        }
-    };
-
-    private static final Design SHARED = new Design() {
-        @Override
-        public String name() {
-            return "shared ring";
-        }
-
-        @Override
-        public Publisher start(CountingObserver[] observers) {
-            return new Ring(true, true, observers);
-        }
-    };
-
-    private static final Design DISRUPTOR = new Design() {
-        @Override
-        public String name() {
-            return "Disruptor";
-        }
-
-        @Override
-        public Publisher start(CountingObserver[] observers) {
-            Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, SIZE, DaemonThreadFactory.INSTANCE,
-                    ProducerType.SINGLE, new SleepingWaitStrategy());
-            @SuppressWarnings("unchecked")
-            EventHandler<Slot>[] handlers = new EventHandler[observers.length];
-            for (int i = 0; i < handlers.length; i++) {
-                CountingObserver observer = observers[i];
-                handlers[i] = (slot, sequence, endOfBatch) -> observer.onEvent(slot.event);
+        disruptor.handleEventsWith(handlers);
+        RingBuffer<Slot> ring = disruptor.start();
+        return new Publisher() {
+            @Override
+            public void publish(ModelMetricEvent event) {
+                ring.publishEvent((slot, sequence, value) -> slot.event = value, event);
             }
-            disruptor.handleEventsWith(handlers);
-            RingBuffer<Slot> ring = disruptor.start();
-            return new Publisher() {
-                @Override
-                public void publish(ModelMetricEvent event) {
-                    ring.publishEvent((slot, sequence, value) -> slot.event = value, event);
-                }
 
-                @Override
-                public void stop() {
-                    disruptor.halt();
-                }
-            };
-        }
-    };
+            @Override
+            public void stop() {
+                disruptor.halt();
+            }
+        };
+    }
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
@@ -287,7 +248,7 @@ public final class RingPrototypeHarness {
     /** Publishes for {@code nanos}, checks that every consumer saw every event, and returns events/s. */
     private static double run(Design design, ModelMetricEvent[] events, long nanos) throws InterruptedException {
         CountingObserver[] observers = Workload.observers();
-        Publisher publisher = design.start(observers);
+        Publisher publisher = design.start().apply(observers);
         long published = 0;
         long start = System.nanoTime();
         while (System.nanoTime() - start < nanos) {
