@@ -185,8 +185,13 @@ class ExecActionTest {
 
             await().atMost(WAIT).until(() -> actions(ctx, "ok") == 1);
             assertThat(ctx.lines).contains(PREFIX + " exit=0 output=started");
-            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
-                    thread -> thread.getName().startsWith("retraining-exec") && thread.isAlive());
+            // The action thread is back to waiting for work while the child still runs: nothing of
+            // ours reads the child's output.
+            Thread actions = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals("retraining-action-retrain")).findFirst().orElseThrow();
+            await().atMost(WAIT).until(() -> actions.getState() == Thread.State.WAITING);
+            assertThat(ProcessHandle.of(Long.parseLong(Files.readString(child).trim()))).hasValueSatisfying(
+                    process -> assertThat(process.isAlive()).isTrue());
             String output = Files.readString(outputFile).trim();
             if (!output.isEmpty()) { // /proc: Linux only
                 assertThat(Path.of(output).getFileName().toString()).startsWith(ExecOutput.PREFIX);
