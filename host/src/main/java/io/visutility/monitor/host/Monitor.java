@@ -202,24 +202,20 @@ public final class Monitor implements AutoCloseable {
         Map<String, String> inForce = new HashMap<>(next.pins());
         for (Map.Entry<PluginInfo, Path> upgrade : repinned.entrySet()) {
             String id = upgrade.getKey().id();
-            replace(upgrade.getKey(), upgrade.getValue());
-            try {
-                if (!next.pins().get(id).equals(plugins.loadedDigest(id).orElse(null))) {
-                    // the old version runs on: so does its old pin (or none)
-                    if (manifest.pins().containsKey(id)) {
-                        inForce.put(id, manifest.pins().get(id));
-                    } else {
-                        inForce.remove(id);
-                    }
-                    String jar = upgrade.getValue().getFileName().toString();
-                    String why = plugins.catalog().problems().stream().filter(p -> p.jar().equals(jar))
-                            .map(PluginProblem::reason).findFirst().orElse("see the log");
-                    problems.add(next.file() + ": plugins.verify: " + id + ": " + jar
-                            + " matches the pin but cannot be loaded: " + why + "; " + id + " "
-                            + upgrade.getKey().version() + " keeps running");
+            // The new jar loads only if it matches its pin (set above); when it does not load,
+            // the old version runs on, and so does its old pin (or none).
+            if (!replace(upgrade.getKey(), upgrade.getValue())) {
+                if (manifest.pins().containsKey(id)) {
+                    inForce.put(id, manifest.pins().get(id));
+                } else {
+                    inForce.remove(id);
                 }
-            } catch (IOException e) {
-                problems.add(next.file() + ": plugins.verify: " + id + ": cannot read its jar: " + e.getMessage());
+                String jar = upgrade.getValue().getFileName().toString();
+                String why = plugins.catalog().problems().stream().filter(p -> p.jar().equals(jar))
+                        .map(PluginProblem::reason).findFirst().orElse("see the log");
+                problems.add(next.file() + ": plugins.verify: " + id + ": " + jar
+                        + " matches the pin but cannot be loaded: " + why + "; " + id + " "
+                        + upgrade.getKey().version() + " keeps running");
             }
         }
         if (!problems.isEmpty()) {

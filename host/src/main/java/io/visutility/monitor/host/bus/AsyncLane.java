@@ -243,6 +243,11 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     @Override
+    long droppedBlockTimeout() {
+        return droppedBlockTimeout.sum();
+    }
+
+    @Override
     void holdFromStart() {
         holdRequested = true; // the lane thread sees it before its first event, which cannot have come yet
     }

@@ -141,6 +141,18 @@ public final class EventBus {
         return stats;
     }
 
+    /**
+     * The events dropped so far, over the registered lanes, because a {@code block} lane stayed full
+     * past its timeout: one counter read per lane, for HTTP ingest's check around each request.
+     */
+    public long blockTimeouts() {
+        long total = 0;
+        for (Lane lane : registry.lanes()) {
+            total += lane.droppedBlockTimeout();
+        }
+        return total;
+    }
+
     /** How many counting slots registry generations have used so far (for tests). */
     int slotsUsed() {
         synchronized (writeLock) {

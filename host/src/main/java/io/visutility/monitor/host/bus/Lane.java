@@ -74,6 +74,9 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
         return false;
     }
 
+    /** The events dropped because the lane stayed full past its block timeout (as its stats count them). */
+    abstract long droppedBlockTimeout();
+
     /** Makes the next events wait in the lane; returns false if the call in progress did not end in time. */
     abstract boolean holdEvents();
 
@@ -82,7 +85,10 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
         throw new IllegalStateException("a replacing lane delivers only after resume gives it its observer");
     };
 
-    /** Holds from the start: called once, before the lane is published, so no event can have arrived. */
+    /**
+     * Makes the lane hold what it takes from now on, without waiting for calls in progress.
+     * {@link EventBus#replace} calls it before the lane is published, when none can be.
+     */
     abstract void holdFromStart();
 
     /** Sends the held events, and all later ones, to {@code next}; returns how many were held. */

@@ -48,41 +48,44 @@ final class ProducerCounts {
         return cells;
     }
 
-    /** The total of {@code slot} over every thread. */
+    /** The total of {@code slot} over every thread; folds the cells of threads that have ended on the way. */
     synchronized long sum(int slot) {
-        foldEnded();
-        long sum = slot < ended.length ? ended[slot] : 0;
-        for (Cells cells : all) {
-            sum += cells.get(slot);
+        long sum = 0;
+        for (Iterator<Cells> it = all.iterator(); it.hasNext(); ) {
+            Cells cells = it.next();
+            if (foldedIfEnded(cells)) {
+                it.remove();
+            } else {
+                sum += cells.get(slot);
+            }
         }
-        return sum;
+        return sum + (slot < ended.length ? ended[slot] : 0);
     }
 
     /** How many threads' cells are kept now (for tests). */
     synchronized int threadsKept() {
-        foldEnded();
+        all.removeIf(this::foldedIfEnded);
         return all.size();
     }
 
-    private void foldEnded() {
-        for (Iterator<Cells> it = all.iterator(); it.hasNext(); ) {
-            Cells cells = it.next();
-            // A thread seen ended has written its last count, and that write is visible here (JLS 17.4.4).
-            if (!cells.owner.isAlive()) {
-                long[] counts = (long[]) Cells.COUNTS.getAcquire(cells);
-                if (counts.length > ended.length) {
-                    ended = Arrays.copyOf(ended, counts.length);
-                }
-                for (int slot = 0; slot < counts.length; slot++) {
-                    ended[slot] += counts[slot];
-                }
-                it.remove();
-                int index = (int) cells.owner.getId() & (RECENT - 1);
-                if (recent[index] == cells) {
-                    recent[index] = null; // racy, as the cache is: a producer may put its own cells back
-                }
-            }
+    /** Adds the cells of a thread that has ended to {@link #ended}; returns whether it did (the caller drops them). */
+    private boolean foldedIfEnded(Cells cells) {
+        // A thread seen ended has written its last count, and that write is visible here (JLS 17.4.4).
+        if (cells.owner.isAlive()) {
+            return false;
         }
+        long[] counts = (long[]) Cells.COUNTS.getAcquire(cells);
+        if (counts.length > ended.length) {
+            ended = Arrays.copyOf(ended, counts.length);
+        }
+        for (int slot = 0; slot < counts.length; slot++) {
+            ended[slot] += counts[slot];
+        }
+        int index = (int) cells.owner.getId() & (RECENT - 1);
+        if (recent[index] == cells) {
+            recent[index] = null; // racy, as the cache is: a producer may put its own cells back
+        }
+        return true;
     }
 
     private Cells newCells() {

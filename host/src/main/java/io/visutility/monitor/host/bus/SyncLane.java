@@ -186,12 +186,14 @@ final class SyncLane extends Lane {
 
     @Override
     boolean holdEvents() {
-        synchronized (this) {
-            holding = true;
-            quiet = false;
-        }
+        holdFromStart();
         // Emits that still call the observer directly saw an older registry: wait for them.
         return bus().awaitEmitsBefore(bus().refresh(), this, policy.shutdownTimeout());
+    }
+
+    @Override
+    long droppedBlockTimeout() {
+        return droppedBlockTimeout.sum();
     }
 
     @Override

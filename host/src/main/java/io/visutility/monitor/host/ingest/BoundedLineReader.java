@@ -38,10 +38,15 @@ final class BoundedLineReader {
     private final int maxBytes;
     private final byte[] buffer;
     private byte[] line = new byte[256]; // grows up to maxBytes + 1 (a line and its \r)
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder utf8 = strictUtf8();
     private int position;
     private int limit;
+
+    /** A UTF-8 decoder that reports invalid input instead of replacing it (the ingest's one rule for bytes). */
+    static CharsetDecoder strictUtf8() {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
 
     /** A reader of a stream: reads it in chunks of 64 KiB. */
     BoundedLineReader(InputStream in, int maxBytes) {

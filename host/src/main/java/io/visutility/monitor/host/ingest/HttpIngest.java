@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.visutility.monitor.api.ModelMetricEvent;
-import io.visutility.monitor.host.bus.DropReason;
 import io.visutility.monitor.host.bus.EventBus;
-import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +16,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -180,8 +177,7 @@ public final class HttpIngest implements AutoCloseable {
             }
             String text;
             try {
-                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+                text = BoundedLineReader.strictUtf8().decode(ByteBuffer.wrap(body)).toString();
             } catch (CharacterCodingException e) {
                 counter.rejected("http", RejectReason.NOT_UTF8, 1); // one document, whatever it held
                 respond(exchange, 400, error("body is not valid UTF-8"));
@@ -241,7 +237,7 @@ public final class HttpIngest implements AutoCloseable {
     private void ingest(HttpExchange exchange, List<Item> items) throws IOException {
         ObjectNode answer = MAPPER.createObjectNode();
         ArrayNode errors = MAPPER.createArrayNode();
-        long blockTimeoutsBefore = blockTimeouts();
+        long blockTimeoutsBefore = bus.blockTimeouts();
         int accepted = 0;
         Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
         for (int i = 0; i < items.size(); i++) {
@@ -257,7 +253,7 @@ public final class HttpIngest implements AutoCloseable {
         counter.accepted("http", accepted);
         rejected.forEach((reason, events) -> counter.rejected("http", reason, events));
         answer.put("accepted", accepted).put("rejected", errors.size()).set("errors", errors);
-        if (accepted > 0 && blockTimeouts() > blockTimeoutsBefore) {
+        if (accepted > 0 && bus.blockTimeouts() > blockTimeoutsBefore) {
             // A lane with when_full: block stayed full past its timeout while this request was
             // emitting: its events were accepted (and counted as dropped there); ask to slow down.
             exchange.getResponseHeaders().set("Retry-After", "1");
@@ -265,14 +261,6 @@ public final class HttpIngest implements AutoCloseable {
             return;
         }
         respond(exchange, accepted > 0 ? 202 : 400, answer);
-    }
-
-    private long blockTimeouts() {
-        long total = 0;
-        for (ObserverStats stats : bus.stats()) {
-            total += stats.dropped(DropReason.BLOCK_TIMEOUT);
-        }
-        return total;
     }
 
     private void health(HttpExchange exchange) throws IOException {

@@ -154,8 +154,10 @@ public final class ManifestLoader {
                         + String.join(", ", TOP_KEYS));
             }
             Map<String, NodeTuple> top = mapping(root, "(top level)", TOP_KEYS);
-            Path pluginsDir = pluginsDir(top.get("plugins"));
-            Map<String, String> pins = pins(top.get("plugins"));
+            Map<String, NodeTuple> plugins = top.containsKey("plugins")
+                    ? mapping(top.get("plugins").getValueNode(), "plugins", PLUGINS_KEYS) : Map.of();
+            Path pluginsDir = pluginsDir(plugins.get("dir"));
+            Map<String, String> pins = pins(plugins.get("verify"));
             Settings reload = settings(valueOf(top.get("reload")), "reload", "reload", root, RELOAD_KEYS);
             boolean watch = true;
             Duration debounce = Manifest.DEFAULT_DEBOUNCE;
@@ -173,14 +175,9 @@ public final class ManifestLoader {
             return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins);
         }
 
+        /** {@code plugins.dir}, resolved against the manifest's folder. */
         private Path pluginsDir(NodeTuple entry) {
-            String dir = DEFAULT_PLUGINS_DIR;
-            if (entry != null) {
-                Map<String, NodeTuple> plugins = mapping(entry.getValueNode(), "plugins", PLUGINS_KEYS);
-                if (plugins.containsKey("dir")) {
-                    dir = string(plugins.get("dir").getValueNode(), "plugins.dir");
-                }
-            }
+            String dir = entry == null ? DEFAULT_PLUGINS_DIR : string(entry.getValueNode(), "plugins.dir");
             Path base = file.toAbsolutePath().getParent();
             return dir == null ? base : base.resolve(dir).normalize();
         }
@@ -188,25 +185,19 @@ public final class ManifestLoader {
         /** {@code plugins.verify}: plugin id to a SHA-256 in hex. */
         private Map<String, String> pins(NodeTuple entry) {
             Map<String, String> pins = new LinkedHashMap<>();
-            if (entry == null || !(entry.getValueNode() instanceof MappingNode plugins)) {
+            if (entry == null) {
                 return pins;
             }
-            for (NodeTuple tuple : plugins.getValue()) {
-                if (!(tuple.getKeyNode() instanceof ScalarNode key) || !key.getValue().equals("verify")) {
-                    continue;
-                }
-                for (Map.Entry<String, NodeTuple> pin : mapping(tuple.getValueNode(), "plugins.verify", null)
-                        .entrySet()) {
-                    // The source text: an all-digit digest would otherwise be read as a number.
-                    Node value = pin.getValue().getValueNode();
-                    String digest = value instanceof ScalarNode scalar ? scalar.getValue()
-                            : string(value, "plugins.verify." + pin.getKey());
-                    if (digest != null && !SHA256.matcher(digest).matches()) {
-                        problem(pin.getValue().getValueNode(), "plugins.verify." + pin.getKey(),
-                                "expected a SHA-256 as 64 hex digits, got '" + digest + "'");
-                    } else if (digest != null) {
-                        pins.put(pin.getKey(), digest.toLowerCase(Locale.ROOT));
-                    }
+            for (Map.Entry<String, NodeTuple> pin : mapping(entry.getValueNode(), "plugins.verify", null).entrySet()) {
+                // The source text: an all-digit digest would otherwise be read as a number.
+                Node value = pin.getValue().getValueNode();
+                String digest = value instanceof ScalarNode scalar ? scalar.getValue()
+                        : string(value, "plugins.verify." + pin.getKey());
+                if (digest != null && !SHA256.matcher(digest).matches()) {
+                    problem(value, "plugins.verify." + pin.getKey(),
+                            "expected a SHA-256 as 64 hex digits, got '" + digest + "'");
+                } else if (digest != null) {
+                    pins.put(pin.getKey(), digest.toLowerCase(Locale.ROOT));
                 }
             }
             return pins;

@@ -118,9 +118,9 @@ public final class PluginHost implements AutoCloseable {
         forget(jarName);
         Path shadow = shadowDir.resolve((++shadowCount) + "-" + jarName);
         try {
-            checkDescriptor(jar);
+            String pluginId = checkDescriptor(jar);
             Files.copy(jar, shadow, StandardCopyOption.REPLACE_EXISTING);
-            checkPin(shadow); // the copy is what gets loaded, so that is what is verified
+            checkPin(shadow, pluginId); // the copy is what gets loaded, so that is what is verified
         } catch (PluginJarException e) {
             deleteQuietly(shadow);
             return failed(jarName, e.getMessage());
@@ -292,16 +292,15 @@ public final class PluginHost implements AutoCloseable {
         return plugin;
     }
 
-    private void checkPin(Path jar) throws PluginJarException, IOException {
-        Optional<String> pluginId = pluginIdOf(jar);
-        String expected = pluginId.map(pins::get).orElse(null);
+    private void checkPin(Path jar, String pluginId) throws PluginJarException, IOException {
+        String expected = pins.get(pluginId);
         if (expected == null) {
             return;
         }
         String actual = sha256(jar);
         if (!actual.equals(expected)) {
             throw new PluginJarException("refused: its SHA-256 is " + actual + " but plugins.verify pins "
-                    + expected + " for plugin " + pluginId.get());
+                    + expected + " for plugin " + pluginId);
         }
     }
 
@@ -336,8 +335,11 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    /** Checks what PF4J would otherwise report obscurely (or not at all): descriptor, index, duplicate id. */
-    private void checkDescriptor(Path jar) throws PluginJarException {
+    /**
+     * Checks what PF4J would otherwise report obscurely (or not at all): descriptor, index, duplicate
+     * id; returns the Plugin-Id.
+     */
+    private String checkDescriptor(Path jar) throws PluginJarException {
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
             if (manifest == null) {
@@ -362,6 +364,7 @@ public final class PluginHost implements AutoCloseable {
                 throw new PluginJarException("plugin id '" + pluginId + "' is already loaded from "
                         + other.info().jar());
             }
+            return pluginId;
         } catch (ZipException e) {
             throw new PluginJarException("not a valid jar file (" + e.getMessage() + ")");
         } catch (IOException e) {
