@@ -7,6 +7,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.host.bus.ProcessingTime;
 import io.visutility.monitor.bench.Workload.CountingObserver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,13 +18,16 @@ import java.util.function.Function;
 
 /**
  * A design experiment for the async lanes, not used by the host: what a multicast ring shared by
- * the four consumers could give, before anyone builds it into the bus. Three designs run in
+ * the four consumers could give, before anyone builds it into the bus. The designs run in
  * rotating order in each round, in one process, for the same time each:
  * <ul>
  *   <li>{@code single-writer ring}: one producer, a published cursor, preallocated slot holders
  *       (4 to a cache line), consumers that take everything up to the cursor as a batch and publish
  *       their position once per batch, each position on a cache line of its own (the Disruptor's
  *       single-producer design, written small);
+ *   <li>the same with the records a lane keeps for its metrics (a processing-time histogram, the
+ *       time's sum, the delivered count), {@code per call} as the lanes keep them today (one clock
+ *       read per call) or {@code per batch} (one clock read per batch);
  *   <li>{@code single-writer ring of references}: the same over a plain array of event references
  *       (16 to a cache line, which the producer writes while the consumers read it);
  *   <li>{@code shared ring}: the first, but any thread may publish: a {@code LOCK XADD} claims a
@@ -48,9 +52,18 @@ public final class RingPrototypeHarness {
     private RingPrototypeHarness() {
     }
 
-    /** One design under test. */
     /** One design under test: {@code start} starts the consumers and returns the publisher. */
     private record Design(String name, Function<CountingObserver[], Publisher> start) {
+    }
+
+    /** What a consumer records besides calling its observer. */
+    private enum Bookkeeping {
+        /** Nothing: the Disruptor's handlers. */
+        NONE,
+        /** What a lane records today: one clock read, a histogram bucket, the sum and the delivered count per call. */
+        PER_CALL,
+        /** The same records once per batch: one clock read, the batch's time and size. */
+        PER_BATCH
     }
 
     private interface Publisher {
@@ -68,6 +81,7 @@ public final class RingPrototypeHarness {
     private static final class Ring implements Publisher {
         private final boolean shared;
         private final boolean holders;
+        private final Bookkeeping bookkeeping;
         private final Slot[] slots = new Slot[SIZE];
         private final ModelMetricEvent[] references = new ModelMetricEvent[SIZE];
         private final long[] published = new long[SIZE]; // shared ring: the sequence each slot holds
@@ -78,9 +92,10 @@ public final class RingPrototypeHarness {
         private volatile boolean running = true;
         private final List<Thread> threads = new ArrayList<>();
 
-        Ring(boolean shared, boolean holders, CountingObserver[] observers) {
+        Ring(boolean shared, boolean holders, Bookkeeping bookkeeping, CountingObserver[] observers) {
             this.shared = shared;
             this.holders = holders;
+            this.bookkeeping = bookkeeping;
             this.consumers = observers.length;
             this.positions = new long[(consumers + 3) * PAD];
             LONGS.setRelease(positions, PAD, -1L);
@@ -156,6 +171,7 @@ public final class RingPrototypeHarness {
         }
 
         private void consume(int index, CountingObserver observer) {
+            Records records = new Records();
             long next = 0;
             int wait = 200;
             while (running) {
@@ -171,9 +187,18 @@ public final class RingPrototypeHarness {
                     wait = Math.max(0, wait - 1);
                     continue;
                 }
+                long before = bookkeeping == Bookkeeping.NONE ? 0 : System.nanoTime();
                 for (long sequence = next; sequence <= last; sequence++) {
                     int slot = (int) sequence & MASK;
                     observer.onEvent(holders ? slots[slot].event : references[slot]);
+                    if (bookkeeping == Bookkeeping.PER_CALL) {
+                        long after = System.nanoTime();
+                        records.record(after - before, 1);
+                        before = after;
+                    }
+                }
+                if (bookkeeping == Bookkeeping.PER_BATCH) {
+                    records.record(System.nanoTime() - before, last + 1 - next);
                 }
                 next = last + 1;
                 LONGS.setRelease(positions, (index + 2) * PAD, next);
@@ -187,16 +212,43 @@ public final class RingPrototypeHarness {
         }
     }
 
+    /**
+     * A consumer's histogram and delivered count, kept as a lane keeps them (single writer, release
+     * stores that a scrape could read). Thread-safety: one writing thread.
+     */
+    private static final class Records {
+        private static final long[] BOUNDS_NANOS = ProcessingTime.UPPER_BOUNDS_SECONDS.stream()
+                .mapToLong(seconds -> Math.round(seconds * 1e9)).toArray();
+        private final long[] counts = new long[BOUNDS_NANOS.length + 1];
+        private final long[] totals = new long[2 * PAD]; // sum of nanos at 0, delivered at PAD
+
+        void record(long nanos, long calls) {
+            long each = nanos / calls;
+            int bucket = 0;
+            while (bucket < BOUNDS_NANOS.length && each > BOUNDS_NANOS[bucket]) {
+                bucket++;
+            }
+            LONGS.setRelease(counts, bucket, (long) LONGS.get(counts, bucket) + calls);
+            LONGS.setRelease(totals, 0, (long) LONGS.get(totals, 0) + nanos);
+            LONGS.setRelease(totals, PAD, (long) LONGS.get(totals, PAD) + calls);
+        }
+    }
+
     /** A Disruptor slot. */
     private static final class Slot {
         ModelMetricEvent event;
     }
 
     private static final Design SINGLE_WRITER =
-            new Design("single-writer ring", observers -> new Ring(false, true, observers));
-    private static final Design SINGLE_WRITER_REFERENCES =
-            new Design("single-writer ring of references", observers -> new Ring(false, false, observers));
-    private static final Design SHARED = new Design("shared ring", observers -> new Ring(true, true, observers));
+            new Design("single-writer ring", observers -> new Ring(false, true, Bookkeeping.NONE, observers));
+    private static final Design SINGLE_WRITER_TIMED_PER_CALL = new Design("the same, lane records per call",
+            observers -> new Ring(false, true, Bookkeeping.PER_CALL, observers));
+    private static final Design SINGLE_WRITER_TIMED_PER_BATCH = new Design("the same, lane records per batch",
+            observers -> new Ring(false, true, Bookkeeping.PER_BATCH, observers));
+    private static final Design SINGLE_WRITER_REFERENCES = new Design("single-writer ring of references",
+            observers -> new Ring(false, false, Bookkeeping.NONE, observers));
+    private static final Design SHARED =
+            new Design("shared ring", observers -> new Ring(true, true, Bookkeeping.NONE, observers));
     private static final Design DISRUPTOR = new Design("Disruptor", RingPrototypeHarness::startDisruptor);
 
     private static Publisher startDisruptor(CountingObserver[] observers) {
@@ -227,7 +279,8 @@ public final class RingPrototypeHarness {
         int rounds = Integer.parseInt(args[0]);
         long nanos = (long) (Double.parseDouble(args[1]) * 1e9);
         ModelMetricEvent[] events = Workload.events();
-        List<Design> designs = List.of(SINGLE_WRITER, SINGLE_WRITER_REFERENCES, SHARED, DISRUPTOR);
+        List<Design> designs = List.of(SINGLE_WRITER, SINGLE_WRITER_TIMED_PER_CALL,
+                SINGLE_WRITER_TIMED_PER_BATCH, SINGLE_WRITER_REFERENCES, SHARED, DISRUPTOR);
         for (int round = 1; round <= rounds; round++) {
             double[] rates = new double[designs.size()];
             for (int k = 0; k < designs.size(); k++) {
