@@ -372,7 +372,8 @@ final class AsyncLane extends Lane implements Runnable {
         if (last < position) {
             return 0;
         }
-        int taken = (int) Math.min(BATCH, last - position + 1);
+        // At most `limit`: so a lane stuck in onEvent holds no more taken events than it may trail by.
+        int taken = (int) Math.min(Math.min(BATCH, reader.limit), last - position + 1);
         int accepted = 0;
         for (int k = 0; k < taken; k++) {
             ModelMetricEvent event = reader.eventAt(position + k);
@@ -557,7 +558,7 @@ final class AsyncLane extends Lane implements Runnable {
                 sleepNanos = Math.min(MAX_SLEEP_NANOS, 2 * sleepNanos);
             }
             sleeping = false;
-            return SPINS + YIELDS; // straight back to naps
+            return idle; // back to sleep, for longer, unless this look finds work
         }
         return idle + 1;
     }

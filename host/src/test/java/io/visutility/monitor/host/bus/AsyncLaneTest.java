@@ -7,6 +7,8 @@ import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -330,15 +332,22 @@ class AsyncLaneTest {
     }
 
     @Test
-    void anIdleLaneParksItsThread() {
+    void anIdleLaneParksItsThreadAndUsesNoCpu() {
         RecordingObserver observer = new RecordingObserver();
-        register("idle-check", observer, DispatchPolicy.DEFAULT);
+        AsyncLane lane = (AsyncLane) register("idle-check", observer, DispatchPolicy.DEFAULT);
         bus.emit(event(1));
         await().atMost(PATIENCE).until(() -> observer.received.size() == 1);
 
         Thread laneThread = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("lane-idle-check")).findFirst().orElseThrow();
-        await().atMost(PATIENCE).until(() -> laneThread.getState() == Thread.State.WAITING);
+        await().atMost(PATIENCE).until(() -> lane.sleeping);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getThreadCpuTime(laneThread.getId());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                threads.getThreadCpuTime(laneThread.getId()) - cpuBefore < TimeUnit.MILLISECONDS.toNanos(5));
+
+        bus.emit(event(2)); // and a sleeping lane still wakes for the next event
+        await().atMost(PATIENCE).until(() -> observer.received.size() == 2);
     }
 
     @Test
