@@ -98,6 +98,8 @@ final class AsyncLane extends Lane implements Runnable {
     private final SingleWriterCounter delivered = new SingleWriterCounter();
     private final SingleWriterCounter failed = new SingleWriterCounter();
     private final SingleWriterCounter droppedShutdown = new SingleWriterCounter();
+    /** How often a producer reattached this lane to its ring (for tests). */
+    private final SingleWriterCounter reattached = new SingleWriterCounter();
     /** Events the filter accepted that the lane read from rings. */
     private final SingleWriterCounter takenFromRings = new SingleWriterCounter();
     private final ProcessingTimeHistogram processingTime = new ProcessingTimeHistogram();
@@ -361,6 +363,7 @@ final class AsyncLane extends Lane implements Runnable {
             // Reattached: this ring's earlier events are in the queue, up to its producer index now.
             reader.asked = false;
             reader.queueMark = indices.currentProducerIndex();
+            reattached.increment();
         }
         if (reader.queueMark >= 0) {
             if (indices.currentConsumerIndex() < reader.queueMark) {
@@ -549,6 +552,7 @@ final class AsyncLane extends Lane implements Runnable {
         } else if (idle < SPINS + YIELDS + NAPS) {
             if (!attentionRaised) {
                 raiseAttention(true);
+                letEndedRingsGo();
             }
             LockSupport.parkNanos(this, NAP_NANOS);
         } else {
@@ -561,6 +565,29 @@ final class AsyncLane extends Lane implements Runnable {
             return idle; // back to sleep, for longer, unless this look finds work
         }
         return idle + 1;
+    }
+
+    /** Lets go of the rings of producer threads that have ended, once it has read all they hold. */
+    private void letEndedRingsGo() {
+        for (ProducerRing.Reader reader : readers) {
+            // A thread seen ended has published its last event, and that is visible here (JLS 17.4.4).
+            if (!reader.owner.isAlive()) {
+                long position = reader.position();
+                if (position == ProducerRing.DETACHED || reader.cursorVolatile() < position) {
+                    removeReader(reader);
+                }
+            }
+        }
+    }
+
+    /** How often a producer has reattached this lane to its ring after it fell behind (for tests). */
+    long reattachments() {
+        return reattached.get();
+    }
+
+    /** How many producers' rings this lane reads now (for tests). */
+    int ringsRead() {
+        return readers.length;
     }
 
     private void raiseAttention(boolean raised) {
