@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * Fans each emitted event out to every registered observer, each through its own lane: in
  * {@link DispatchMode#SYNC} mode on the producer's thread, in {@link DispatchMode#ASYNC} mode
- * through a bounded queue drained by the lane's own thread, so that one slow or failing async
- * observer never reaches another observer or the producer.
+ * through bounded buffers drained by the lane's own thread (the producer's {@link ProducerRing},
+ * and the lane's queue when it falls behind), so that one slow or failing async observer never
+ * reaches another observer or the producer.
  *
  * <p>The registry is copy-on-write: {@link #emit} reads it once through a volatile field, takes no
  * lock and allocates nothing per observer; {@link #register} and {@link Registration#close()}
