@@ -7,6 +7,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.host.bus.EventFilter;
 import io.visutility.monitor.host.bus.ProcessingTime;
 import io.visutility.monitor.bench.Workload.CountingObserver;
 import java.lang.invoke.MethodHandles;
@@ -28,6 +29,8 @@ import java.util.function.Function;
  *   <li>the same with the records a lane keeps for its metrics (a processing-time histogram, the
  *       time's sum, the delivered count), {@code per call} as the lanes keep them today (one clock
  *       read per call) or {@code per batch} (one clock read per batch);
+ *   <li>the same, per batch, with batches read as a lane of the design in BENCHMARKS.md would: copied
+ *       out, claimed with a compare-and-set of the position, filtered;
  *   <li>{@code single-writer ring of references}: the same over a plain array of event references
  *       (16 to a cache line, which the producer writes while the consumers read it);
  *   <li>{@code shared ring}: the first, but any thread may publish: a {@code LOCK XADD} claims a
@@ -48,6 +51,9 @@ public final class RingPrototypeHarness {
     /** Longs between two padded values: 128 bytes, so that no two share a cache line (or its neighbour). */
     private static final int PAD = 16;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int BATCH = 256;
+    /** A lane's filter, read through the interface as the bus reads it. */
+    private static final EventFilter FILTER = EventFilter.ALL;
 
     private RingPrototypeHarness() {
     }
@@ -82,6 +88,7 @@ public final class RingPrototypeHarness {
         private final boolean shared;
         private final boolean holders;
         private final Bookkeeping bookkeeping;
+        private final boolean claim;
         private final Slot[] slots = new Slot[SIZE];
         private final ModelMetricEvent[] references = new ModelMetricEvent[SIZE];
         private final long[] published = new long[SIZE]; // shared ring: the sequence each slot holds
@@ -92,10 +99,11 @@ public final class RingPrototypeHarness {
         private volatile boolean running = true;
         private final List<Thread> threads = new ArrayList<>();
 
-        Ring(boolean shared, boolean holders, Bookkeeping bookkeeping, CountingObserver[] observers) {
+        Ring(boolean shared, boolean holders, Bookkeeping bookkeeping, boolean claim, CountingObserver[] observers) {
             this.shared = shared;
             this.holders = holders;
             this.bookkeeping = bookkeeping;
+            this.claim = claim;
             this.consumers = observers.length;
             this.positions = new long[(consumers + 3) * PAD];
             LONGS.setRelease(positions, PAD, -1L);
@@ -172,6 +180,7 @@ public final class RingPrototypeHarness {
 
         private void consume(int index, CountingObserver observer) {
             Records records = new Records();
+            ModelMetricEvent[] batch = new ModelMetricEvent[BATCH];
             long next = 0;
             int wait = 200;
             while (running) {
@@ -185,6 +194,11 @@ public final class RingPrototypeHarness {
                         LockSupport.parkNanos(100);
                     }
                     wait = Math.max(0, wait - 1);
+                    continue;
+                }
+                if (claim) {
+                    next = consumeClaimed(index, observer, records, batch, next, last);
+                    wait = 200;
                     continue;
                 }
                 long before = bookkeeping == Bookkeeping.NONE ? 0 : System.nanoTime();
@@ -204,6 +218,32 @@ public final class RingPrototypeHarness {
                 LONGS.setRelease(positions, (index + 2) * PAD, next);
                 wait = 200;
             }
+        }
+
+        /**
+         * As a lane of the spill design would read: copies up to {@value #BATCH} events out, claims
+         * them with one compare-and-set of its position (which a producer detaching the lane would
+         * race), then filters, calls and records once per batch. Returns the next position.
+         */
+        private long consumeClaimed(int index, CountingObserver observer, Records records, ModelMetricEvent[] batch,
+                                    long next, long last) {
+            int taken = (int) Math.min(BATCH, last + 1 - next);
+            for (int k = 0; k < taken; k++) {
+                batch[k] = slots[(int) (next + k) & MASK].event;
+            }
+            if (!LONGS.compareAndSet(positions, (index + 2) * PAD, next, next + taken)) {
+                throw new IllegalStateException("no producer detaches in this prototype");
+            }
+            long before = System.nanoTime();
+            long delivered = 0;
+            for (int k = 0; k < taken; k++) {
+                if (FILTER.accepts(batch[k])) {
+                    observer.onEvent(batch[k]);
+                    delivered++;
+                }
+            }
+            records.record(System.nanoTime() - before, Math.max(1, delivered));
+            return next + taken;
         }
 
         @Override
@@ -240,15 +280,17 @@ public final class RingPrototypeHarness {
     }
 
     private static final Design SINGLE_WRITER =
-            new Design("single-writer ring", observers -> new Ring(false, true, Bookkeeping.NONE, observers));
+            new Design("single-writer ring", observers -> new Ring(false, true, Bookkeeping.NONE, false, observers));
     private static final Design SINGLE_WRITER_TIMED_PER_CALL = new Design("the same, lane records per call",
-            observers -> new Ring(false, true, Bookkeeping.PER_CALL, observers));
+            observers -> new Ring(false, true, Bookkeeping.PER_CALL, false, observers));
     private static final Design SINGLE_WRITER_TIMED_PER_BATCH = new Design("the same, lane records per batch",
-            observers -> new Ring(false, true, Bookkeeping.PER_BATCH, observers));
+            observers -> new Ring(false, true, Bookkeeping.PER_BATCH, false, observers));
+    private static final Design SINGLE_WRITER_CLAIMED = new Design("the same, batches claimed and filtered",
+            observers -> new Ring(false, true, Bookkeeping.PER_BATCH, true, observers));
     private static final Design SINGLE_WRITER_REFERENCES = new Design("single-writer ring of references",
-            observers -> new Ring(false, false, Bookkeeping.NONE, observers));
+            observers -> new Ring(false, false, Bookkeeping.NONE, false, observers));
     private static final Design SHARED =
-            new Design("shared ring", observers -> new Ring(true, true, Bookkeeping.NONE, observers));
+            new Design("shared ring", observers -> new Ring(true, true, Bookkeeping.NONE, false, observers));
     private static final Design DISRUPTOR = new Design("Disruptor", RingPrototypeHarness::startDisruptor);
 
     private static Publisher startDisruptor(CountingObserver[] observers) {
@@ -280,7 +322,7 @@ public final class RingPrototypeHarness {
         long nanos = (long) (Double.parseDouble(args[1]) * 1e9);
         ModelMetricEvent[] events = Workload.events();
         List<Design> designs = List.of(SINGLE_WRITER, SINGLE_WRITER_TIMED_PER_CALL,
-                SINGLE_WRITER_TIMED_PER_BATCH, SINGLE_WRITER_REFERENCES, SHARED, DISRUPTOR);
+                SINGLE_WRITER_TIMED_PER_BATCH, SINGLE_WRITER_CLAIMED, SINGLE_WRITER_REFERENCES, SHARED, DISRUPTOR);
         for (int round = 1; round <= rounds; round++) {
             double[] rates = new double[designs.size()];
             for (int k = 0; k < designs.size(); k++) {

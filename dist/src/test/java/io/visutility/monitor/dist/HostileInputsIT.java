@@ -245,6 +245,14 @@ class HostileInputsIT {
                 // documented: while running, an entry whose type no plugin provides waits for it (not an error)
                 yaml("unknown observer type", good -> good + "  - name: typo\n    type: consol-logger\n", false,
                         "reload: observers waiting for a plugin that provides their type: typo (consol-logger)"),
+                // ... but a running observer is not stopped for a type no plugin provides
+                yaml("a running observer's type misspelt", good -> good.replace("    type: console-logger\n",
+                                "    type: consol-logger\n"), true,
+                        "{file}:10: observer 'console' type: unknown observer type 'consol-logger'; known: "),
+                yaml("a running observer's strategy type misspelt", good -> good.replace("type: p-value", "type: p-valu"),
+                        true, "{file}:15: observer 'retrain' strategy.type: unknown strategy type 'p-valu'; known: "),
+                yaml("ingest.http changed while running", good -> good.replace("{port: 0,", "{port: 0, threads: 2,"),
+                        true, "{file}:7: ingest.http: cannot change while running; restart the host"),
                 yaml("duplicate observer names", good -> good + "  - name: console\n    type: console-logger\n", true,
                         "{file}:18: observers[2].name: duplicate observer name 'console' (first defined at line 9); "
                                 + "names must be unique"),
@@ -268,11 +276,11 @@ class HostileInputsIT {
                 yaml("strategy config out of range", good -> good.replace("{alpha: 0.01}", "{alpha: 2}"), true,
                         "{file}:16: observer 'retrain' strategy 'p-value': key 'alpha': must be in (0,1), got 2.0"),
                 yaml("plugins.dir changed while running", good -> good.replace("dir: ../plugins", "dir: ../elsewhere"),
-                        true, "{file}: plugins.dir: cannot change while running ({plugins} -> {root}/elsewhere); "
+                        true, "{file}:2: plugins.dir: cannot change while running ({plugins} -> {root}/elsewhere); "
                                 + "restart the host"),
                 yaml("SHA-256 pin mismatch", good -> good.replace("  dir: ../plugins\n",
                                 "  dir: ../plugins\n  verify: {console-logger: " + ZEROS + "}\n"), true,
-                        "{file}: plugins.verify: console-logger: the running console-logger-0.1.0.jar has SHA-256 "),
+                        "{file}:3: plugins.verify.console-logger: the running console-logger-0.1.0.jar has SHA-256 "),
 
                 // --- jars: dropped into the running host's plugins folder, then deleted
                 jar("not a zip", "corrupt.jar",
@@ -410,6 +418,26 @@ class HostileInputsIT {
     }
 
     @Order(2)
+    @Test
+    void aDeletedManifestIsReportedOnceAndTheHostKeepsServingUntilItIsBack() throws Exception {
+        String file = dist.manifest().toString();
+        int before = host.stderr().length();
+        Files.delete(dist.manifest());
+        String unreadable = "reload: " + file + ": cannot read: java.nio.file.NoSuchFileException: " + file
+                + "; keeping the running configuration until it can be read";
+        await().atMost(Duration.ofSeconds(15)).until(() -> since(before).contains(unreadable));
+        assertThat(lastReloadError()).isEqualTo(file + ": cannot read: java.nio.file.NoSuchFileException: " + file);
+        assertStillServing();
+
+        writeManifest(GOOD.getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(15)).until(() -> since(before).contains("reload: manifest " + file + ": ")
+                && lastReloadError() == null);
+        // the watcher looked every debounce while the file was gone, and said so once
+        assertThat(since(before).split(java.util.regex.Pattern.quote(unreadable), -1)).hasSize(2);
+        assertThat(since(before)).doesNotContain("cannot read " + dist.plugins());
+    }
+
+    @Order(3)
     @Test
     void theConsoleObserverDeliveredEveryAcceptedEventAndNothingElse() throws Exception {
         assertThat(accepted).as("valid events accepted during the cases").isGreaterThan(50);

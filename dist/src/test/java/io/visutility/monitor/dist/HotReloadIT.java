@@ -208,7 +208,7 @@ class HotReloadIT {
                 "  dir: ../plugins\n  verify: {drift-strategies: " + sha256(future) + "}\n"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: rejected "));
-        assertThat(host.stderr()).contains("plugins.verify: drift-strategies: drift-strategies-9.0.0.jar matches the "
+        assertThat(host.stderr()).contains(":3: plugins.verify.drift-strategies: drift-strategies-9.0.0.jar matches the "
                 + "pin but cannot be loaded: plugin drift-strategies requires host version '>=9.0.0' (Plugin-Requires)",
                 "drift-strategies 0.1.0 keeps running");
         feeder.drift("old-version-serves");

@@ -232,6 +232,13 @@ class HttpIngestIT {
                 .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("{\"status\":\"running\",\"last_reload_error\":null}");
+        HttpResponse<String> lowerCaseScheme = client.send(HttpRequest.newBuilder(base.resolve("/healthz"))
+                .header("Authorization", "bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(lowerCaseScheme.statusCode()).as("the scheme is case-insensitive").isEqualTo(200);
+        HttpResponse<String> upperCaseToken = client.send(HttpRequest.newBuilder(base.resolve("/healthz"))
+                .header("Authorization", "Bearer " + TOKEN.toUpperCase(java.util.Locale.ROOT)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upperCaseToken.statusCode()).as("the token is not").isEqualTo(401);
 
         assertThat(host.stderr()).doesNotContain("sneaky");
         assertThat(post("application/json", EVENT, TOKEN).statusCode()).isEqualTo(202); // still serving

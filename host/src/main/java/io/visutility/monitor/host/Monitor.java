@@ -3,6 +3,7 @@ package io.visutility.monitor.host;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.ObserverStats;
+import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import io.visutility.monitor.host.manifest.Manifest;
 import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.manifest.ManifestLoader;
@@ -95,12 +96,12 @@ public final class Monitor implements AutoCloseable {
     public static ExtensionCatalog loadPlugins(PluginHost plugins, Manifest manifest) throws ManifestException {
         Path dir = manifest.pluginsDir();
         if (!Files.isDirectory(dir)) {
-            throw new ManifestException(manifest.file() + ": plugins.dir: " + dir + " is not a folder");
+            throw new ManifestException(manifest.problem("plugins.dir", dir + " is not a folder"));
         }
         try {
             return plugins.loadFolder(dir);
         } catch (IOException e) {
-            throw new ManifestException(manifest.file() + ": plugins.dir: cannot list " + dir + ": " + e.getMessage());
+            throw new ManifestException(manifest.problem("plugins.dir", "cannot list " + dir + ": " + e.getMessage()));
         }
     }
 
@@ -130,6 +131,13 @@ public final class Monitor implements AutoCloseable {
     }
 
     /** Why the last manifest reload was rejected, or null if it was applied (or none was tried). */
+    /** Records that the manifest file cannot be read now (deleted, say): {@code /healthz} shows it. */
+    public void manifestUnreadable(String problem) {
+        lastReloadError = problem;
+        reloadsFailed.incrementAndGet();
+        LOG.error("reload: {}; keeping the running configuration until it can be read", problem);
+    }
+
     public String lastReloadError() {
         return lastReloadError;
     }
@@ -156,8 +164,12 @@ public final class Monitor implements AutoCloseable {
         try {
             next = new ManifestLoader().load(manifest.file());
             if (!next.pluginsDir().equals(manifest.pluginsDir())) {
-                throw new ManifestException(manifest.file() + ": plugins.dir: cannot change while running ("
-                        + manifest.pluginsDir() + " -> " + next.pluginsDir() + "); restart the host");
+                throw new ManifestException(next.problem("plugins.dir", "cannot change while running ("
+                        + manifest.pluginsDir() + " -> " + next.pluginsDir() + "); restart the host"));
+            }
+            if (!HttpIngestSpec.sameListener(manifest.http(), next.http())) {
+                String where = next.http().map(HttpIngestSpec::where).orElse(next.file().toString());
+                throw new ManifestException(where + ": ingest.http: cannot change while running; restart the host");
             }
             Map<PluginInfo, Path> repinned = repinned(next);
             applyPins(next, repinned);
@@ -213,9 +225,9 @@ public final class Monitor implements AutoCloseable {
                 String jar = upgrade.getValue().getFileName().toString();
                 String why = plugins.catalog().problems().stream().filter(p -> p.jar().equals(jar))
                         .map(PluginProblem::reason).findFirst().orElse("see the log");
-                problems.add(next.file() + ": plugins.verify: " + id + ": " + jar
+                problems.add(next.problem("plugins.verify." + id, jar
                         + " matches the pin but cannot be loaded: " + why + "; " + id + " "
-                        + upgrade.getKey().version() + " keeps running");
+                        + upgrade.getKey().version() + " keeps running"));
             }
         }
         if (!problems.isEmpty()) {
@@ -273,12 +285,12 @@ public final class Monitor implements AutoCloseable {
                 if (match.isPresent()) {
                     replacements.put(running.get(), match.get());
                 } else {
-                    problems.add(next.file() + ": plugins.verify: " + id + ": the running " + running.get().jar()
+                    problems.add(next.problem("plugins.verify." + id, "the running " + running.get().jar()
                             + " has SHA-256 " + actual + ", not the pinned " + pin.getValue()
-                            + ", and no jar of plugin " + id + " in " + next.pluginsDir() + " has that digest");
+                            + ", and no jar of plugin " + id + " in " + next.pluginsDir() + " has that digest"));
                 }
             } catch (IOException e) {
-                problems.add(next.file() + ": plugins.verify: " + id + ": cannot read its jar: " + e.getMessage());
+                problems.add(next.problem("plugins.verify." + id, "cannot read its jar: " + e.getMessage()));
             }
         }
         if (!problems.isEmpty()) {

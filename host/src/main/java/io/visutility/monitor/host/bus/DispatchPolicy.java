@@ -1,6 +1,8 @@
 package io.visutility.monitor.host.bus;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,23 +33,26 @@ public record DispatchPolicy(DispatchMode mode, int capacity, OverflowPolicy whe
     /** The defaults, in sync mode. */
     public static final DispatchPolicy SYNC = DEFAULT.withMode(DispatchMode.SYNC);
 
-    /** @throws IllegalArgumentException naming the bad component */
+    /** @throws IllegalArgumentException naming every bad component */
     public DispatchPolicy {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(whenFull, "when_full");
+        List<String> problems = new ArrayList<>();
         if (capacity < 2 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("capacity must be a power of two from 2 to " + MAX_CAPACITY
-                    + ", got " + capacity);
+            problems.add("capacity must be a power of two from 2 to " + MAX_CAPACITY + ", got " + capacity);
         }
         if (failuresBeforePause < 1) {
-            throw new IllegalArgumentException("pause_after_failures must be >= 1, got " + failuresBeforePause);
+            problems.add("pause_after_failures must be >= 1, got " + failuresBeforePause);
         }
-        requirePositive(blockTimeout, "block_timeout");
-        requirePositive(pause, "pause");
-        requirePositive(maxPause, "max_pause");
-        requirePositive(shutdownTimeout, "shutdown_timeout");
-        if (maxPause.compareTo(pause) < 0) {
-            throw new IllegalArgumentException("max_pause must be >= pause");
+        requirePositive(blockTimeout, "block_timeout", problems);
+        requirePositive(pause, "pause", problems);
+        requirePositive(maxPause, "max_pause", problems);
+        requirePositive(shutdownTimeout, "shutdown_timeout", problems);
+        if (problems.isEmpty() && maxPause.compareTo(pause) < 0) {
+            problems.add("max_pause must be >= pause");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
     }
 
@@ -57,10 +62,10 @@ public record DispatchPolicy(DispatchMode mode, int capacity, OverflowPolicy whe
                 shutdownTimeout);
     }
 
-    private static void requirePositive(Duration value, String name) {
+    private static void requirePositive(Duration value, String name, List<String> problems) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be > 0, got " + value);
+            problems.add(name + " must be > 0, got " + value.toMillis() + "ms");
         }
     }
 }

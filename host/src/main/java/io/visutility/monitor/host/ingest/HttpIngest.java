@@ -317,10 +317,14 @@ public final class HttpIngest implements AutoCloseable {
             return true;
         }
         String header = exchange.getRequestHeaders().getFirst("Authorization");
-        String expected = "Bearer " + spec.token().get();
+        String scheme = "Bearer ";
+        // The scheme is case-insensitive (RFC 9110, 11.1); the token is not.
+        if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
+            return false;
+        }
         // constant-time comparison: the token must not leak through response timing
-        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(header.substring(scheme.length()).getBytes(StandardCharsets.UTF_8),
+                spec.token().get().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String contentType(HttpExchange exchange) {

@@ -14,4 +14,13 @@ import java.util.Optional;
  */
 public record HttpIngestSpec(String bind, int port, Optional<String> token, long maxBodyBytes, int threads,
                              String where) {
+
+    /** Whether two manifests' blocks ask for the same listener (where each block is written aside). */
+    public static boolean sameListener(Optional<HttpIngestSpec> a, Optional<HttpIngestSpec> b) {
+        return a.map(HttpIngestSpec::withoutWhere).equals(b.map(HttpIngestSpec::withoutWhere));
+    }
+
+    private HttpIngestSpec withoutWhere() {
+        return new HttpIngestSpec(bind, port, token, maxBodyBytes, threads, "");
+    }
 }

@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param observers  the observer entries, enabled or not, in file order
  * @param http       the {@code ingest.http} block, if HTTP ingest is on
  * @param pins       {@code plugins.verify}: plugin id to the SHA-256 (lower-case hex) its jar must have
+ * @param lines      where {@code plugins.dir} and each {@code plugins.verify.<id>} are written, for messages
  */
 public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers,
-                       Optional<HttpIngestSpec> http, Map<String, String> pins) {
+                       Optional<HttpIngestSpec> http, Map<String, String> pins, Map<String, SourceLocation> lines) {
 
     /** The default {@code reload.debounce}. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);
@@ -27,6 +28,16 @@ public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debou
     public Manifest {
         observers = List.copyOf(observers);
         pins = Map.copyOf(pins);
+        lines = Map.copyOf(lines);
+    }
+
+    /**
+     * A problem with {@code key} ({@code plugins.dir}, {@code plugins.verify.<id>}): at its line if
+     * the file has it, else at the file.
+     */
+    public String problem(String key, String message) {
+        SourceLocation at = lines.get(key);
+        return at != null ? at.problem(key, message) : file + ": " + key + ": " + message;
     }
 
     /** The entries with {@code enabled: true}. */

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -157,7 +158,11 @@ public final class ManifestLoader {
             Map<String, NodeTuple> plugins = top.containsKey("plugins")
                     ? mapping(top.get("plugins").getValueNode(), "plugins", PLUGINS_KEYS) : Map.of();
             Path pluginsDir = pluginsDir(plugins.get("dir"));
-            Map<String, String> pins = pins(plugins.get("verify"));
+            Map<String, SourceLocation> lines = new HashMap<>();
+            if (plugins.containsKey("dir")) {
+                lines.put("plugins.dir", at(plugins.get("dir").getKeyNode()));
+            }
+            Map<String, String> pins = pins(plugins.get("verify"), lines);
             Settings reload = settings(valueOf(top.get("reload")), "reload", "reload", root, RELOAD_KEYS);
             boolean watch = true;
             Duration debounce = Manifest.DEFAULT_DEBOUNCE;
@@ -172,7 +177,7 @@ public final class ManifestLoader {
             if (!problems.isEmpty()) {
                 throw new ManifestException(problems);
             }
-            return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins);
+            return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins, lines);
         }
 
         /** {@code plugins.dir}, resolved against the manifest's folder. */
@@ -183,12 +188,13 @@ public final class ManifestLoader {
         }
 
         /** {@code plugins.verify}: plugin id to a SHA-256 in hex. */
-        private Map<String, String> pins(NodeTuple entry) {
+        private Map<String, String> pins(NodeTuple entry, Map<String, SourceLocation> lines) {
             Map<String, String> pins = new LinkedHashMap<>();
             if (entry == null) {
                 return pins;
             }
             for (Map.Entry<String, NodeTuple> pin : mapping(entry.getValueNode(), "plugins.verify", null).entrySet()) {
+                lines.put("plugins.verify." + pin.getKey(), at(pin.getValue().getKeyNode()));
                 // The source text: an all-digit digest would otherwise be read as a number.
                 Node value = pin.getValue().getValueNode();
                 String digest = value instanceof ScalarNode scalar ? scalar.getValue()
@@ -318,30 +324,43 @@ public final class ManifestLoader {
             return (int) value;
         }
 
+        /** The entry's dispatch policy; every problem in it is reported, each with its line. */
         private DispatchPolicy dispatch(Node node, String path, String owner) {
             Settings values = settings(node, path, owner + " dispatch", node, DISPATCH_KEYS);
             DispatchPolicy d = DispatchPolicy.DEFAULT;
-            try {
-                DispatchMode mode = choice(values, "mode", DispatchMode.class, d.mode());
-                if (mode == DispatchMode.SYNC) {
-                    for (String key : ASYNC_ONLY_KEYS) {
-                        if (values.keys().contains(key)) {
-                            throw values.invalid(key, "applies only to mode: async");
-                        }
+            int problemsBefore = problems.size();
+            DispatchMode mode = read(node, path, () -> choice(values, "mode", DispatchMode.class, d.mode()), d.mode());
+            if (mode == DispatchMode.SYNC) {
+                for (String key : ASYNC_ONLY_KEYS) {
+                    if (values.keys().contains(key)) {
+                        problems.add(values.invalid(key, "applies only to mode: async").getMessage());
                     }
                 }
-                return new DispatchPolicy(mode,
-                        intSetting(values, "capacity", d.capacity()),
-                        choice(values, "when_full", OverflowPolicy.class, d.whenFull()),
-                        values.getDuration("block_timeout", d.blockTimeout()),
-                        intSetting(values, "pause_after_failures", d.failuresBeforePause()),
-                        values.getDuration("pause", d.pause()),
-                        values.getDuration("max_pause", d.maxPause()),
-                        values.getDuration("shutdown_timeout", d.shutdownTimeout()));
+            }
+            int capacity = read(node, path, () -> intSetting(values, "capacity", d.capacity()), d.capacity());
+            OverflowPolicy whenFull = read(node, path,
+                    () -> choice(values, "when_full", OverflowPolicy.class, d.whenFull()), d.whenFull());
+            Duration blockTimeout = read(node, path,
+                    () -> values.getDuration("block_timeout", d.blockTimeout()), d.blockTimeout());
+            int failuresBeforePause = read(node, path,
+                    () -> intSetting(values, "pause_after_failures", d.failuresBeforePause()), d.failuresBeforePause());
+            Duration pause = read(node, path, () -> values.getDuration("pause", d.pause()), d.pause());
+            Duration maxPause = read(node, path, () -> values.getDuration("max_pause", d.maxPause()), d.maxPause());
+            Duration shutdownTimeout = read(node, path,
+                    () -> values.getDuration("shutdown_timeout", d.shutdownTimeout()), d.shutdownTimeout());
+            // Built even after a bad value (with its default), so the remaining checks are reported too.
+            DispatchPolicy policy = read(node, path, () -> new DispatchPolicy(mode, capacity, whenFull, blockTimeout,
+                    failuresBeforePause, pause, maxPause, shutdownTimeout), d);
+            return problems.size() > problemsBefore ? d : policy;
+        }
+
+        /** Reads one value; a bad one is added to the problems (with its line) and {@code fallback} returned. */
+        private <T> T read(Node node, String path, Supplier<T> reader, T fallback) {
+            try {
+                return reader.get();
             } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage().startsWith(fileName) ? e.getMessage()
-                        : at(node).problem(path, e.getMessage()));
-                return DispatchPolicy.DEFAULT;
+                problems.add(e.getMessage().startsWith(fileName) ? e.getMessage() : at(node).problem(path, e.getMessage()));
+                return fallback;
             }
         }
 

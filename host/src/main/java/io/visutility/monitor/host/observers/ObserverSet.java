@@ -111,8 +111,8 @@ public final class ObserverSet implements AutoCloseable {
     /**
      * Brings the running observers to {@code next}: removed and disabled entries are drained and
      * stopped; new ones started; changed ones swapped for a new instance (events meanwhile are
-     * held and go to the new one); unchanged ones keep their instance and state. An entry whose
-     * type no loaded plugin provides waits for it.
+     * held and go to the new one); unchanged ones keep their instance and state. A new or waiting
+     * entry whose type no loaded plugin provides waits for it; a running one is an error.
      *
      * @return what changed, for the reload log line ("" if nothing did)
      * @throws ManifestException if an entry cannot run for another reason; then nothing changed
@@ -131,7 +131,9 @@ public final class ObserverSet implements AutoCloseable {
             try {
                 created.put(spec, ObserverFactory.create(spec, catalog, metrics));
             } catch (EntryException e) {
-                if (e.missingType()) {
+                // A new entry may wait for its plugin's jar; a running observer is not stopped
+                // for a type no plugin provides (a typo would silently turn it off).
+                if (e.missingType() && current == null) {
                     nowWaiting.put(spec.name(), spec);
                 } else {
                     problems.add(e.getMessage());

@@ -141,7 +141,17 @@ public final class ReloadWatcher implements AutoCloseable {
                 monitor.jarsChanged(removed, added, changed);
                 applied = new FolderScan(Map.copyOf(nowApplied));
             }
-            byte[] manifest = Files.readAllBytes(manifestFile);
+            byte[] manifest;
+            try {
+                manifest = Files.readAllBytes(manifestFile);
+            } catch (IOException e) {
+                String problem = manifestFile + ": cannot read: " + e;
+                if (manifestApplied != null) { // said once, not at every look
+                    monitor.manifestUnreadable(problem);
+                    manifestApplied = null; // so the file, once back, is applied (and the error cleared)
+                }
+                return false;
+            }
             if (!Arrays.equals(manifest, manifestApplied)) {
                 manifestApplied = manifest;
                 monitor.reloadManifest();

@@ -208,6 +208,20 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void reportsEveryDispatchProblemAtOnce() {
+        String message = problem("""
+                observers:
+                  - name: a
+                    type: t
+                    dispatch: {pause_after_failures: -1, when_full: bogus, capacity: 3, pause: 0ms}
+                """);
+        assertThat(message.lines()).containsExactly(
+                FILE + ":4: observer 'a' dispatch: key 'when_full': 'bogus' is not one of: drop_newest, drop_oldest, block",
+                FILE + ":4: observers[0].dispatch: capacity must be a power of two from 2 to 16777216, got 3; "
+                        + "pause_after_failures must be >= 1, got -1; pause must be > 0, got 0ms");
+    }
+
+    @Test
     void rejectsAnAliasBomb() {
         StringBuilder yaml = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for (char c = 'b'; c <= 'k'; c++) {
