@@ -7,11 +7,17 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.host.bus.DispatchMode;
+import io.visutility.monitor.host.bus.DispatchPolicy;
+import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.EventFilter;
+import io.visutility.monitor.host.bus.OverflowPolicy;
+import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.bus.ProcessingTime;
 import io.visutility.monitor.bench.Workload.CountingObserver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -35,6 +41,7 @@ import java.util.function.Function;
  *       (16 to a cache line, which the producer writes while the consumers read it);
  *   <li>{@code shared ring}: the first, but any thread may publish: a {@code LOCK XADD} claims a
  *       sequence and each slot carries the sequence it holds;
+ *   <li>the bus itself, four async lanes ({@code block}, 8192), as {@code AsyncEmitBenchmark} runs it;
  *   <li>the LMAX Disruptor, single producer, {@code SleepingWaitStrategy} (the issue's baseline).
  * </ul>
  * Both prototypes wait like the sleeping strategy (100 spins, 100 yields, then 100 ns naps) and
@@ -292,6 +299,30 @@ public final class RingPrototypeHarness {
     private static final Design SHARED =
             new Design("shared ring", observers -> new Ring(true, true, Bookkeeping.NONE, false, observers));
     private static final Design DISRUPTOR = new Design("Disruptor", RingPrototypeHarness::startDisruptor);
+    private static final Design BUS = new Design("the bus's async lanes", RingPrototypeHarness::startBus);
+
+    /** The real bus: four async lanes with AsyncEmitBenchmark's lossless policy ({@code block}, 8192). */
+    private static Publisher startBus(CountingObserver[] observers) {
+        EventBus bus = new EventBus();
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        DispatchPolicy lossless = new DispatchPolicy(DispatchMode.ASYNC, SIZE, OverflowPolicy.BLOCK,
+                Duration.ofSeconds(60), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+        List<Registration> lanes = new ArrayList<>();
+        for (int i = 0; i < observers.length; i++) {
+            lanes.add(bus.register("observer-" + i, EventFilter.ALL, observers[i], lossless));
+        }
+        return new Publisher() {
+            @Override
+            public void publish(ModelMetricEvent event) {
+                bus.emit(event);
+            }
+
+            @Override
+            public void stop() {
+                lanes.forEach(Registration::close);
+            }
+        };
+    }
 
     private static Publisher startDisruptor(CountingObserver[] observers) {
         Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, SIZE, DaemonThreadFactory.INSTANCE,
@@ -321,7 +352,7 @@ public final class RingPrototypeHarness {
         int rounds = Integer.parseInt(args[0]);
         long nanos = (long) (Double.parseDouble(args[1]) * 1e9);
         ModelMetricEvent[] events = Workload.events();
-        List<Design> designs = List.of(SINGLE_WRITER, SINGLE_WRITER_TIMED_PER_CALL,
+        List<Design> designs = List.of(BUS, SINGLE_WRITER, SINGLE_WRITER_TIMED_PER_CALL,
                 SINGLE_WRITER_TIMED_PER_BATCH, SINGLE_WRITER_CLAIMED, SINGLE_WRITER_REFERENCES, SHARED, DISRUPTOR);
         for (int round = 1; round <= rounds; round++) {
             double[] rates = new double[designs.size()];

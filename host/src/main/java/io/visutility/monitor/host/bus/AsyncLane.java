@@ -2,6 +2,9 @@ package io.visutility.monitor.host.bus;
 
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,41 +17,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers to its observer from a thread of its own, through a bounded lock-free queue (JCTools'
- * multi-producer single-consumer array queue; multi-consumer for {@link OverflowPolicy#DROP_OLDEST},
- * where a producer removes the oldest event). A full queue applies the lane's
- * {@link OverflowPolicy}; the producer never waits on the observer, only, under
- * {@link OverflowPolicy#BLOCK}, on free space, for at most the block timeout.
+ * Delivers to its observer from a thread of its own. Events reach it two ways:
+ * <ul>
+ *   <li>through the {@link ProducerRing} of each producer thread, which the lane reads at its own
+ *       position, a batch at a time: the fast path, where the producer writes an event once for
+ *       every ring-fed lane and no atomic instruction;
+ *   <li>through its own bounded lock-free queue (JCTools' multi-producer single-consumer array
+ *       queue), which takes a ring's unread events when the lane falls behind it, and that ring's
+ *       later events until the lane has caught up. A lane with {@link OverflowPolicy#DROP_OLDEST}
+ *       takes every event this way (a multi-consumer queue, where a producer removes the oldest).
+ * </ul>
+ * A full queue applies the lane's {@link OverflowPolicy}; the producer never waits on the
+ * observer, only, under {@link OverflowPolicy#BLOCK}, on free space, for at most the block timeout.
+ * Each producer's events reach the observer in emit order, whichever way each came.
  *
- * <p>The lane thread delivers in batches. When the queue is empty it spins briefly, yields, then
- * takes short timed naps (so that under steady traffic no producer pays for a wake-up call), and
- * after about {@value #NAPS} naps of {@code 50µs} without an event parks until a producer wakes
- * it: an idle lane uses no CPU. The wake-up cannot be lost: the thread announces {@code sleeping}
- * before its last look at the queue, and a producer reads {@code sleeping} after its offer, whose
- * compare-and-set of the producer index orders the two.
+ * <p>When there is nothing to deliver the lane spins briefly, yields, then takes short timed naps
+ * (so that under steady traffic no producer pays for a wake-up call), and after about
+ * {@value #NAPS} naps of {@code 50µs} without an event parks until a producer wakes it, or for at
+ * most a second: an idle lane uses next to no CPU. Before its naps it raises {@code attention}, a
+ * flag on a cache line of its own that producers read after each publish; only when it is raised
+ * does a producer pay for a full fence and look at {@code sleeping}. The lane announces
+ * {@code sleeping} before its last look at the rings and queue, so a producer that saw
+ * {@code attention} cannot miss waking it. One that published in the nanoseconds before the flag
+ * became visible is caught by the ten milliseconds of naps in between, and, in theory only (the
+ * Java memory model sets no time bound on visibility), by the timed park.
  *
- * <p>A resume (a hot reload's swap) hands the queue over to a new lane thread, so that thread locals
+ * <p>A resume (a hot reload's swap) hands the lane over to a new lane thread, so that thread locals
  * the old observer left on its thread (and, through them, its plugin's class loader) go with it.
  *
- * <p>Thread-safety: any number of producers may call {@link #offer}; only the lane thread
- * consumes (one at a time: the old thread starts its successor and ends), except after it has
- * terminated, when late producers drain under {@code exitLock}.
- * Counters the lane thread owns are {@link SingleWriterCounter}s; producers' are {@link LongAdder}s.
+ * <p>Thread-safety: any number of producers may offer; only the lane thread consumes (one at a
+ * time: the old thread starts its successor and ends), except after it has terminated, when late
+ * producers drain under {@code exitLock}. Counters the lane thread owns are
+ * {@link SingleWriterCounter}s; producers' are {@link LongAdder}s.
  */
 final class AsyncLane extends Lane implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
     private static final int BATCH = 256;
+    static final long TIME_EACH_CALL_ABOVE_NANOS = 1_000;
+    private static final VarHandle PENDING_COUNT;
+
+    static {
+        try {
+            PENDING_COUNT = MethodHandles.lookup().findVarHandle(AsyncLane.class, "pendingCount", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private static final int SPINS = 100;
     private static final int YIELDS = 100;
     /** Timed naps while traffic may resume soon: no producer has to wake the lane. */
     private static final int NAPS = 200;
     private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final int BLOCK_YIELDS = 100;
-    private static final long BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MIN_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final int BLOCK_YIELDS = 100;
+    static final long BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
     private final MessagePassingQueue<ModelMetricEvent> queue;
     private final QueueProgressIndicators indices;
+    /** Whether producers' rings feed this lane (every policy but drop_oldest). */
+    final boolean ringFed;
+    /** The rings this lane reads, one reader each; producers add and remove theirs. */
+    private volatile ProducerRing.Reader[] readers = new ProducerRing.Reader[0];
+    /** Which source the next batch comes from: 0 the queue, i reader i - 1. */
+    private int source;
+    /** Events taken but not yet delivered (a hold stopped the batch): owned by the lane thread. */
+    private final ModelMetricEvent[] pending = new ModelMetricEvent[BATCH];
+    private int pendingStart;
+    private int pendingEnd;
+    /** How many events {@code pending} holds, for {@link #stats}; written with release stores by the lane thread. */
+    @SuppressWarnings("unused") // accessed through PENDING_COUNT
+    private int pendingCount;
+    /** Lane-owned: whether the next batch times each call (see {@link #deliverPending}). */
+    private boolean timeEachCall = true;
     /** The thread delivering now; a resume hands over to a new one (see {@link #resumeWith}). */
     private volatile Thread thread;
     private final Object exitLock = new Object();
@@ -56,19 +98,33 @@ final class AsyncLane extends Lane implements Runnable {
     private final SingleWriterCounter delivered = new SingleWriterCounter();
     private final SingleWriterCounter failed = new SingleWriterCounter();
     private final SingleWriterCounter droppedShutdown = new SingleWriterCounter();
+    /** How often a producer reattached this lane to its ring (for tests). */
+    private final SingleWriterCounter reattached = new SingleWriterCounter();
+    /** Events the filter accepted that the lane read from rings. */
+    private final SingleWriterCounter takenFromRings = new SingleWriterCounter();
     private final ProcessingTimeHistogram processingTime = new ProcessingTimeHistogram();
     private final LongAdder droppedQueueFull = new LongAdder();
     private final LongAdder droppedEvicted = new LongAdder();
     private final LongAdder droppedBlockTimeout = new LongAdder();
     private final LongAdder droppedClosed = new LongAdder();
 
-    private volatile boolean sleeping;
+    volatile boolean sleeping;
+    /**
+     * Raised (at {@code PAD}) while the lane may park or has terminated: a producer reading it then
+     * fences and checks {@code sleeping} and {@code terminated}. Padded: producers read it on every
+     * publish, and nothing near it changes often.
+     */
+    final long[] attention = new long[3 * ProducerRing.PAD];
+    /** Lane-owned mirror of {@code attention}. */
+    private boolean attentionRaised;
+    /** Lane-owned: how long the next sleep may last before the lane looks again. */
+    private long sleepNanos = MIN_SLEEP_NANOS;
     private volatile boolean holdRequested;
     /** Set by a resume: the next observer gets a new lane thread, free of the old one's thread locals. */
     private volatile boolean renewThread;
     private volatile boolean held;
     private volatile boolean closing;
-    private volatile boolean terminated;
+    volatile boolean terminated;
     private volatile long closeDeadline;
 
     AsyncLane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
@@ -77,10 +133,12 @@ final class AsyncLane extends Lane implements Runnable {
             MpmcArrayQueue<ModelMetricEvent> mpmc = new MpmcArrayQueue<>(policy.capacity());
             this.queue = mpmc;
             this.indices = mpmc;
+            this.ringFed = false;
         } else {
             MpscArrayQueue<ModelMetricEvent> mpsc = new MpscArrayQueue<>(policy.capacity());
             this.queue = mpsc;
             this.indices = mpsc;
+            this.ringFed = true;
         }
         startThread();
     }
@@ -97,17 +155,69 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     void offer(ModelMetricEvent event, ProducerCounts.Cells cells) {
+        offerToQueue(event);
+    }
+
+    /** Offers {@code event} to the lane's queue, applying its filter and its overflow policy. */
+    void offerToQueue(ModelMetricEvent event) {
         if (!filter.accepts(event)) {
             return;
         }
         if (!queue.offer(event) && !offerWhenFull(event)) {
             return;
         }
+        afterOffer();
+    }
+
+    /**
+     * Takes an event a producer moved out of its ring, which the lane had not read: the filter, then
+     * the queue if it has room; if not, the event is dropped as the policy counts it (a blocking
+     * producer waited for the ring already).
+     */
+    void offerEvacuated(ModelMetricEvent event) {
+        if (!filter.accepts(event)) {
+            return;
+        }
+        if (terminated) {
+            droppedClosed.increment();
+            return;
+        }
+        if (queue.offer(event)) {
+            afterOffer();
+        } else if (policy.whenFull() == OverflowPolicy.BLOCK) {
+            droppedBlockTimeout.increment();
+        } else {
+            droppedQueueFull.increment();
+        }
+    }
+
+    private void afterOffer() {
         if (sleeping) {
             LockSupport.unpark(thread);
         }
         if (terminated) {
             dropLate();
+        }
+    }
+
+    /** Unparks the lane thread. */
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    void addReader(ProducerRing.Reader reader) {
+        synchronized (exitLock) {
+            ProducerRing.Reader[] current = readers;
+            ProducerRing.Reader[] grown = Arrays.copyOf(current, current.length + 1);
+            grown[current.length] = reader;
+            readers = grown;
+        }
+    }
+
+    void removeReader(ProducerRing.Reader reader) {
+        synchronized (exitLock) {
+            readers = Arrays.stream(readers).filter(r -> r != reader)
+                    .toArray(ProducerRing.Reader[]::new);
         }
     }
 
@@ -156,6 +266,7 @@ final class AsyncLane extends Lane implements Runnable {
             handedOver = deliverUntilClosedOrRenewed();
         } finally {
             if (!handedOver) {
+                raiseAttention(true);
                 terminated = true;
                 // Producers that offered before seeing `terminated` rely on this last look.
                 dropLate();
@@ -182,7 +293,11 @@ final class AsyncLane extends Lane implements Runnable {
             int taken = deliverBatch();
             if (taken > 0) {
                 idle = 0;
-            } else if (closing && queue.isEmpty()) {
+                if (attentionRaised) {
+                    raiseAttention(false);
+                    sleepNanos = MIN_SLEEP_NANOS;
+                }
+            } else if (closing && nothingLeft()) {
                 return false;
             } else {
                 idle = idle(idle);
@@ -190,34 +305,180 @@ final class AsyncLane extends Lane implements Runnable {
         }
     }
 
+    /** Delivers what a hold left pending, or else the next batch from the next source. Returns the events handled. */
     private int deliverBatch() {
-        int taken = 0;
-        long before = 0;
-        ModelMetricEvent event;
-        while (taken < BATCH && !(holdRequested && !closing) && (event = queue.relaxedPoll()) != null) {
-            if (taken++ == 0) {
-                before = System.nanoTime();
+        if (pendingStart == pendingEnd) {
+            int taken = takeNext();
+            if (taken == 0) {
+                return 0;
             }
+            if (pendingStart == pendingEnd) {
+                return taken; // the filter took none of them
+            }
+        }
+        return deliverPending();
+    }
+
+    /** Fills {@code pending} from the queue or from one ring, taking turns. Returns the events taken. */
+    private int takeNext() {
+        ProducerRing.Reader[] current = readers;
+        for (int tried = 0; tried <= current.length; tried++) {
+            int from = source > current.length ? 0 : source; // readers may have left
+            source = from == current.length ? 0 : from + 1;
+            int taken = from == 0 ? takeFromQueue() : takeFromRing(current[from - 1]);
+            if (taken > 0) {
+                return taken;
+            }
+        }
+        return 0;
+    }
+
+    private int takeFromQueue() {
+        int taken = 0;
+        ModelMetricEvent event;
+        while (taken < BATCH && (event = queue.relaxedPoll()) != null) {
+            pending[taken++] = event;
+        }
+        startPending(taken);
+        return taken;
+    }
+
+    /**
+     * Takes up to a batch from one ring: copies out the events the filter accepts, then claims the
+     * batch with one compare-and-set of the position; if a producer detached the lane first, the
+     * copies are dropped (the producer moved the events into the queue). Copying before claiming is
+     * what makes this safe: once the lane no longer holds the position, the producer may reuse
+     * those slots at any time.
+     */
+    private int takeFromRing(ProducerRing.Reader reader) {
+        long position = reader.position();
+        if (position == ProducerRing.DETACHED) {
+            if (!reader.asked && queue.isEmpty()) {
+                reader.asked = true;
+                reader.comeBack = true;
+            }
+            return 0;
+        }
+        if (reader.asked) {
+            // Reattached: this ring's earlier events are in the queue, up to its producer index now.
+            reader.asked = false;
+            reader.queueMark = indices.currentProducerIndex();
+            reattached.increment();
+        }
+        if (reader.queueMark >= 0) {
+            if (indices.currentConsumerIndex() < reader.queueMark) {
+                return 0;
+            }
+            reader.queueMark = -1;
+        }
+        long last = reader.cursor();
+        if (last < position) {
+            return 0;
+        }
+        // At most `limit`: so a lane stuck in onEvent holds no more taken events than it may trail by.
+        int taken = (int) Math.min(Math.min(BATCH, reader.limit), last - position + 1);
+        int accepted = 0;
+        for (int k = 0; k < taken; k++) {
+            ModelMetricEvent event = reader.eventAt(position + k);
+            if (filter.accepts(event)) {
+                pending[accepted++] = event;
+            }
+        }
+        if (!reader.claim(position, position + taken)) {
+            Arrays.fill(pending, 0, accepted, null);
+            return 0;
+        }
+        takenFromRings.add(accepted);
+        startPending(accepted);
+        return taken;
+    }
+
+    private void startPending(int count) {
+        pendingStart = 0;
+        pendingEnd = count;
+        PENDING_COUNT.setRelease(this, count);
+    }
+
+    private int pendingCount() {
+        return (int) PENDING_COUNT.getAcquire(this);
+    }
+
+    /**
+     * Delivers {@code pending} until it is empty or a hold is requested.
+     *
+     * <p>Calls are timed one by one while they take {@value #TIME_EACH_CALL_ABOVE_NANOS} ns or more
+     * on average; below that a clock read would cost about as much as the call, so the lane reads
+     * the clock once per batch and counts each call at the batch's average. A lane starts timing
+     * each call, and switches after each batch by that batch's average.
+     */
+    private int deliverPending() {
+        boolean eachCall = timeEachCall;
+        int handled = 0;
+        int timed = 0;
+        long delivered = 0;
+        long start = System.nanoTime();
+        long before = start;
+        long paused = 0;
+        while (pendingStart < pendingEnd && !(holdRequested && !closing)) {
+            ModelMetricEvent event = pending[pendingStart];
+            pending[pendingStart++] = null;
+            PENDING_COUNT.setRelease(this, pendingEnd - pendingStart);
+            handled++;
             if (closing && System.nanoTime() - closeDeadline > 0) {
                 droppedShutdown.increment();
                 continue;
             }
             long outcome = call(event);
-            // One clock read per call: each call is timed from the end of the one before.
-            long after = System.nanoTime();
-            processingTime.record(after - before);
-            before = after;
-            if (outcome == DELIVERED) {
-                delivered.increment();
+            if (eachCall) {
+                long after = System.nanoTime();
+                processingTime.record(after - before, 1);
+                before = after;
+                if (outcome == DELIVERED) {
+                    this.delivered.increment(); // slow calls: the count keeps up with each one
+                }
             } else {
-                failed.increment();
-                if (outcome > 0) {
-                    pause(outcome);
-                    before = System.nanoTime();
+                timed++;
+                if (outcome == DELIVERED) {
+                    delivered++;
                 }
             }
+            if (outcome != DELIVERED) {
+                failed.increment();
+            }
+            if (outcome > 0) {
+                if (timed > 0) {
+                    processingTime.record(System.nanoTime() - before, timed);
+                    timed = 0;
+                }
+                long pauseStart = System.nanoTime();
+                pause(outcome);
+                before = System.nanoTime();
+                paused += before - pauseStart;
+            }
         }
-        return taken;
+        long end = timed > 0 || handled > 0 ? System.nanoTime() : start;
+        if (timed > 0) {
+            processingTime.record(end - before, timed);
+        }
+        if (handled > 0) {
+            timeEachCall = (end - start - paused) / handled >= TIME_EACH_CALL_ABOVE_NANOS;
+        }
+        this.delivered.add(delivered);
+        return handled;
+    }
+
+    /** Whether the queue, the rings and {@code pending} hold nothing more for this lane. */
+    private boolean nothingLeft() {
+        if (pendingStart != pendingEnd || !queue.isEmpty()) {
+            return false;
+        }
+        for (ProducerRing.Reader reader : readers) {
+            long position = reader.position();
+            if (position != ProducerRing.DETACHED && reader.cursorVolatile() >= position) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void waitWhileHeld() {
@@ -255,11 +516,23 @@ final class AsyncLane extends Lane implements Runnable {
     @Override
     int resumeWith(Observer next) {
         observer = next;
-        int buffered = queue.size();
+        int buffered = queue.size() + pendingCount() + unreadInRings();
         renewThread = true;
         holdRequested = false;
         LockSupport.unpark(thread);
         return buffered;
+    }
+
+    /** Events in the rings this lane has not read, whether or not its filter takes them. */
+    private int unreadInRings() {
+        long unread = 0;
+        for (ProducerRing.Reader reader : readers) {
+            long position = reader.position();
+            if (position != ProducerRing.DETACHED) {
+                unread += Math.max(0, reader.cursor() + 1 - position);
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, unread);
     }
 
     private void pause(long nanos) {
@@ -277,16 +550,49 @@ final class AsyncLane extends Lane implements Runnable {
         } else if (idle < SPINS + YIELDS) {
             Thread.yield();
         } else if (idle < SPINS + YIELDS + NAPS) {
+            if (!attentionRaised) {
+                raiseAttention(true);
+                letEndedRingsGo();
+            }
             LockSupport.parkNanos(this, NAP_NANOS);
         } else {
             sleeping = true;
-            if (queue.isEmpty() && !closing) {
-                LockSupport.park(this);
+            if (nothingLeft() && !closing) {
+                LockSupport.parkNanos(this, sleepNanos);
+                sleepNanos = Math.min(MAX_SLEEP_NANOS, 2 * sleepNanos);
             }
             sleeping = false;
-            return 0;
+            return idle; // back to sleep, for longer, unless this look finds work
         }
         return idle + 1;
+    }
+
+    /** Lets go of the rings of producer threads that have ended, once it has read all they hold. */
+    private void letEndedRingsGo() {
+        for (ProducerRing.Reader reader : readers) {
+            // A thread seen ended has published its last event, and that is visible here (JLS 17.4.4).
+            if (!reader.owner.isAlive()) {
+                long position = reader.position();
+                if (position == ProducerRing.DETACHED || reader.cursorVolatile() < position) {
+                    removeReader(reader);
+                }
+            }
+        }
+    }
+
+    /** How often a producer has reattached this lane to its ring after it fell behind (for tests). */
+    long reattachments() {
+        return reattached.get();
+    }
+
+    /** How many producers' rings this lane reads now (for tests). */
+    int ringsRead() {
+        return readers.length;
+    }
+
+    private void raiseAttention(boolean raised) {
+        attentionRaised = raised;
+        ProducerRing.LONGS.setVolatile(attention, ProducerRing.PAD, raised ? 1L : 0L);
     }
 
     /** Drains what was offered after the lane thread finished: counted, never delivered. */
@@ -296,8 +602,33 @@ final class AsyncLane extends Lane implements Runnable {
                 if (queue.relaxedPoll() != null) {
                     droppedClosed.increment();
                 } else if (queue.isEmpty()) {
-                    return;
+                    break;
                 }
+            }
+            for (ProducerRing.Reader reader : readers) {
+                dropLate(reader);
+            }
+        }
+    }
+
+    /** Claims what a ring holds for this lane, as a producer detaching it would, and counts it as dropped. */
+    private void dropLate(ProducerRing.Reader reader) {
+        long position;
+        while ((position = reader.position()) != ProducerRing.DETACHED) {
+            long last = reader.cursorVolatile();
+            if (last < position) {
+                return;
+            }
+            int accepted = 0;
+            for (long sequence = position; sequence <= last && sequence - position < ProducerRing.SIZE; sequence++) {
+                if (filter.accepts(reader.eventAt(sequence))) {
+                    accepted++;
+                }
+            }
+            long end = Math.min(last + 1, position + ProducerRing.SIZE);
+            if (reader.claim(position, end)) {
+                takenFromRings.add(accepted); // received, and then dropped
+                droppedClosed.add(accepted);
             }
         }
     }
@@ -338,11 +669,12 @@ final class AsyncLane extends Lane implements Runnable {
         long produced = indices.currentProducerIndex();
         long queueFull = droppedQueueFull.sum();
         long blockTimeout = droppedBlockTimeout.sum();
-        return new ObserverStats(name, DispatchMode.ASYNC, produced + queueFull + blockTimeout,
+        long fromRings = takenFromRings.get();
+        return new ObserverStats(name, DispatchMode.ASYNC, produced + queueFull + blockTimeout + fromRings,
                 delivered.get(), failed.get(),
                 Map.of(DropReason.QUEUE_FULL, queueFull, DropReason.EVICTED, droppedEvicted.sum(),
                         DropReason.BLOCK_TIMEOUT, blockTimeout, DropReason.SHUTDOWN, droppedShutdown.get(),
                         DropReason.CLOSED, droppedClosed.sum()),
-                Math.max(0, produced - consumed), failures.paused(), processingTime.snapshot());
+                Math.max(0, produced - consumed) + pendingCount(), failures.paused(), processingTime.snapshot());
     }
 }

@@ -9,7 +9,9 @@ import java.util.Objects;
  * How one observer's lane delivers events.
  *
  * @param mode                sync (on the producer's thread) or async (own thread and queue)
- * @param capacity            async queue size; a power of two, so the queue holds exactly this many
+ * @param capacity            async queue size (a power of two, so the queue holds exactly this many),
+ *                            and how far the lane may trail each producer's ring (at most
+ *                            {@link ProducerRing#SIZE}) before it takes that producer's events through the queue
  * @param whenFull            what a full async queue does with an event
  * @param blockTimeout        the longest a producer waits under {@link OverflowPolicy#BLOCK}
  * @param failuresBeforePause consecutive failures after which the observer is paused

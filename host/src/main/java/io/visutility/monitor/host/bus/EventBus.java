@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * Fans each emitted event out to every registered observer, each through its own lane: in
  * {@link DispatchMode#SYNC} mode on the producer's thread, in {@link DispatchMode#ASYNC} mode
- * through a bounded queue drained by the lane's own thread, so that one slow or failing async
- * observer never reaches another observer or the producer.
+ * through bounded buffers drained by the lane's own thread (the producer's {@link ProducerRing},
+ * and the lane's queue when it falls behind), so that one slow or failing async observer never
+ * reaches another observer or the producer.
  *
  * <p>The registry is copy-on-write: {@link #emit} reads it once through a volatile field, takes no
  * lock and allocates nothing per observer; {@link #register} and {@link Registration#close()}
@@ -28,7 +29,8 @@ public final class EventBus {
     private final Object writeLock = new Object();
     private final ProducerCounts counts = new ProducerCounts();
     private int nextSlot; // guarded by writeLock
-    private volatile Registry registry = new Registry(new Lane[0], -1);
+    private volatile Registry registry = Registry.of(new Lane[0], -1);
+    private final PerThread<ProducerRing> rings = new PerThread<>(ProducerRing::new);
     private final Duration syncRecoveryDelay;
 
     public EventBus() {
@@ -41,17 +43,25 @@ public final class EventBus {
     }
 
     /**
-     * One generation of the registry. {@code direct[i]} is lane i's observer when lane i is a quiet
-     * sync lane, so that emit calls it without going through the lane object; null otherwise
-     * (async, or a sync lane that is failing or closing), and emit hands the event to the lane.
-     * {@code generation} is the counting slot for emits that saw this generation (-1: no sync lane).
+     * One generation of the registry. {@code lanes} are all lanes, in registration order;
+     * {@code ringLanes} the async lanes that producers' rings feed (see {@link ProducerRing}), and
+     * {@code offered} the others, which emit hands each event to. {@code direct[i]} is
+     * {@code offered[i]}'s observer when it is a quiet sync lane, so that emit calls it without
+     * going through the lane object; null otherwise (async, or a sync lane that is failing or
+     * closing). {@code generation} is the counting slot for emits that saw this generation (-1: no
+     * sync lane).
      */
-    private record Registry(Lane[] lanes, Observer[] direct, EventFilter[] filters, int generation) {
-        Registry(Lane[] lanes, int generation) {
-            this(lanes,
-                    Arrays.stream(lanes).map(l -> l instanceof SyncLane s && s.quiet() ? l.observer : null)
+    private record Registry(Lane[] lanes, Lane[] offered, Observer[] direct, EventFilter[] filters,
+                            AsyncLane[] ringLanes, int generation) {
+        static Registry of(Lane[] lanes, int generation) {
+            Lane[] offered = Arrays.stream(lanes).filter(l -> !(l instanceof AsyncLane a && a.ringFed))
+                    .toArray(Lane[]::new);
+            return new Registry(lanes, offered,
+                    Arrays.stream(offered).map(l -> l instanceof SyncLane s && s.quiet() ? l.observer : null)
                             .toArray(Observer[]::new),
-                    Arrays.stream(lanes).map(l -> l.filter).toArray(EventFilter[]::new),
+                    Arrays.stream(offered).map(l -> l.filter).toArray(EventFilter[]::new),
+                    Arrays.stream(lanes).filter(l -> l instanceof AsyncLane a && a.ringFed)
+                            .toArray(AsyncLane[]::new),
                     generation);
         }
     }
@@ -84,7 +94,7 @@ public final class EventBus {
         Objects.requireNonNull(event, "event");
         Registry current = registry;
         if (current.generation() < 0) {
-            offerAll(event, current.lanes(), current.direct(), current.filters(), null);
+            offerAll(event, current, null);
             return;
         }
         ProducerCounts.Cells cells = counts.cells();
@@ -99,15 +109,23 @@ public final class EventBus {
             cells.withdraw(current.generation());
             current = now;
             if (current.generation() < 0) {
-                offerAll(event, current.lanes(), current.direct(), current.filters(), null);
+                offerAll(event, current, null);
                 return;
             }
         }
         try {
-            offerAll(event, current.lanes(), current.direct(), current.filters(), cells);
+            offerAll(event, current, cells);
         } finally {
             cells.increment(current.generation() + 1); // this emit no longer uses the generation
         }
+    }
+
+    private void offerAll(ModelMetricEvent event, Registry current, ProducerCounts.Cells cells) {
+        AsyncLane[] ringLanes = current.ringLanes();
+        if (ringLanes.length > 0) {
+            rings.get().publish(event, current, ringLanes);
+        }
+        offerAll(event, current.offered(), current.direct(), current.filters(), cells);
     }
 
     private static void offerAll(ModelMetricEvent event, Lane[] lanes, Observer[] direct, EventFilter[] filters,
@@ -267,6 +285,6 @@ public final class EventBus {
                 sync.joined(generation);
             }
         }
-        registry = new Registry(lanes, generation);
+        registry = Registry.of(lanes, generation);
     }
 }

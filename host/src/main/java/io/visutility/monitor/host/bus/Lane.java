@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One registered observer and the way events reach it: {@link SyncLane} on the producer's thread,
- * {@link AsyncLane} through a bounded queue and a thread of its own.
+ * {@link AsyncLane} through bounded buffers (producers' rings, its queue) and a thread of its own.
  *
  * <p>Thread-safe: producers hand it events concurrently.
  */

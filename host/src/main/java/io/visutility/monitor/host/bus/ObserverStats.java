@@ -14,7 +14,9 @@ import java.util.Map;
  * @param delivered events whose {@code onEvent} returned normally
  * @param failed    events whose {@code onEvent} threw
  * @param dropped   events not delivered, by reason (every reason present, zero or not)
- * @param queued    events waiting in the lane's queue (always 0 in sync mode)
+ * @param queued    events waiting in the lane's queue, or taken by the lane and not yet handed to
+ *                  the observer (always 0 in sync mode); events the lane has not yet read from
+ *                  producers' rings are not counted here, nor in {@code received}, until it reads them
  * @param paused    whether the observer is paused after repeated failures
  * @param processing how long its {@code onEvent} calls took (async lanes only; sync lanes are
  *                   not timed and report {@link ProcessingTime#NONE})

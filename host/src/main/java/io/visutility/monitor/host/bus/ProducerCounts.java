@@ -23,29 +23,14 @@ final class ProducerCounts {
 
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private static final int RECENT = 64;
-
     private final Queue<Cells> all = new ConcurrentLinkedQueue<>();
     /** The counts of threads that have ended, by slot; guarded by {@code this}. */
     private long[] ended = new long[0];
-    private final ThreadLocal<Cells> mine = ThreadLocal.withInitial(this::newCells);
-    /**
-     * A direct-mapped cache by thread id in front of {@link #mine}, which costs a hash lookup.
-     * Racy by design: a slot may hold another thread's cells, which the owner check rejects.
-     */
-    private final Cells[] recent = new Cells[RECENT];
+    private final PerThread<Cells> mine = new PerThread<>(this::newCells);
 
     /** The calling thread's cells; look them up once per emit. */
     Cells cells() {
-        Thread current = Thread.currentThread();
-        int index = (int) current.getId() & (RECENT - 1);
-        Cells cells = recent[index];
-        if (cells != null && cells.owner == current) {
-            return cells;
-        }
-        cells = mine.get();
-        recent[index] = cells;
-        return cells;
+        return mine.get();
     }
 
     /** The total of {@code slot} over every thread; folds the cells of threads that have ended on the way. */
@@ -81,21 +66,18 @@ final class ProducerCounts {
         for (int slot = 0; slot < counts.length; slot++) {
             ended[slot] += counts[slot];
         }
-        int index = (int) cells.owner.getId() & (RECENT - 1);
-        if (recent[index] == cells) {
-            recent[index] = null; // racy, as the cache is: a producer may put its own cells back
-        }
+        mine.forget(cells);
         return true;
     }
 
-    private Cells newCells() {
-        Cells cells = new Cells(Thread.currentThread());
+    private Cells newCells(Thread owner) {
+        Cells cells = new Cells(owner);
         all.add(cells);
         return cells;
     }
 
     /** One thread's counts, by slot. Written only by its thread; read by any. */
-    static final class Cells {
+    static final class Cells implements PerThread.Owned {
         private static final VarHandle COUNTS;
 
         static {
@@ -112,6 +94,11 @@ final class ProducerCounts {
 
         Cells(Thread owner) {
             this.owner = owner;
+        }
+
+        @Override
+        public Thread owner() {
+            return owner;
         }
 
         /** Increments with a volatile read-modify-write: a full fence, so a later read cannot pass it. */

@@ -27,7 +27,11 @@ final class SingleWriterCounter {
     private long value;
 
     void increment() {
-        VALUE.setRelease(this, (long) VALUE.get(this) + 1);
+        add(1);
+    }
+
+    void add(long delta) {
+        VALUE.setRelease(this, (long) VALUE.get(this) + delta);
     }
 
     long get() {

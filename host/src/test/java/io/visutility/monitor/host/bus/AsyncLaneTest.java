@@ -7,6 +7,8 @@ import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,12 +175,12 @@ class AsyncLaneTest {
         DispatchPolicy d = policy(2, OverflowPolicy.BLOCK);
         Registration lane = register("gated", gated, new DispatchPolicy(d.mode(), d.capacity(), d.whenFull(),
                 Duration.ofSeconds(30), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout()));
-        bus.emit(event(0));
-        gated.entered.await();
-        bus.emit(event(1));
-        bus.emit(event(2));
-        ExecutorService producer = Executors.newSingleThreadExecutor();
+        ExecutorService producer = Executors.newSingleThreadExecutor(); // capacity counts per producer thread
         try {
+            producer.submit(() -> bus.emit(event(0))).get();
+            gated.entered.await();
+            producer.submit(() -> bus.emit(event(1))).get();
+            producer.submit(() -> bus.emit(event(2))).get();
             Future<?> blockedEmit = producer.submit(() -> bus.emit(event(3)));
             // the queue is full: the emit must keep waiting (not drop) for as long as the observer is stuck
             await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !blockedEmit.isDone());
@@ -330,20 +332,31 @@ class AsyncLaneTest {
     }
 
     @Test
-    void anIdleLaneParksItsThread() {
+    void anIdleLaneParksItsThreadAndUsesNoCpu() {
         RecordingObserver observer = new RecordingObserver();
-        register("idle-check", observer, DispatchPolicy.DEFAULT);
+        AsyncLane lane = (AsyncLane) register("idle-check", observer, DispatchPolicy.DEFAULT);
         bus.emit(event(1));
         await().atMost(PATIENCE).until(() -> observer.received.size() == 1);
 
         Thread laneThread = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("lane-idle-check")).findFirst().orElseThrow();
-        await().atMost(PATIENCE).until(() -> laneThread.getState() == Thread.State.WAITING);
+        await().atMost(PATIENCE).until(() -> lane.sleeping);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getThreadCpuTime(laneThread.getId());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                threads.getThreadCpuTime(laneThread.getId()) - cpuBefore < TimeUnit.MILLISECONDS.toNanos(5));
+
+        bus.emit(event(2)); // and a sleeping lane still wakes for the next event
+        await().atMost(PATIENCE).until(() -> observer.received.size() == 2);
     }
 
     @Test
-    void eachCallIsTimedOnItsOwnSoOneSlowCallShowsAsOne() {
+    void callsOfAMicrosecondOrMoreAreTimedOneByOneSoOneSlowCallShowsAsOne() {
         Registration lane = register("timed", event -> {
+            long until = System.nanoTime() + 2 * AsyncLane.TIME_EACH_CALL_ABOVE_NANOS;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait(); // an observer whose calls take a few microseconds
+            }
             if (((InferenceLatency) event).latencyMs() == 3) {
                 Thread.sleep(300); // the observer's own slow work, for one event of ten
             }
@@ -354,14 +367,33 @@ class AsyncLaneTest {
         await().atMost(PATIENCE).until(() -> lane.stats().delivered() == 10);
 
         ProcessingTime time = lane.stats().processing();
+        assertThat(callsSlowerThan(time, 0.1)).as("calls slower than 100 ms").isEqualTo(1);
+        assertThat(time.counts().stream().mapToLong(Long::longValue).sum()).isEqualTo(10);
+        assertThat(time.sumNanos()).isGreaterThanOrEqualTo(300_000_000L);
+    }
+
+    @Test
+    void fasterCallsAreTimedPerBatchAndEveryCallIsCounted() {
+        Registration lane = register("quick", event -> { }, DispatchPolicy.DEFAULT);
+        for (int i = 0; i < 100_000; i++) {
+            bus.emit(event(i));
+        }
+        await().atMost(PATIENCE).until(() -> lane.stats().delivered() + lane.stats().droppedTotal() == 100_000);
+
+        ObserverStats stats = lane.stats();
+        ProcessingTime time = stats.processing();
+        assertThat(time.counts().stream().mapToLong(Long::longValue).sum()).isEqualTo(stats.delivered());
+        assertThat(callsSlowerThan(time, 1e-5)).as("calls slower than 10 µs").isLessThan(1_000);
+        assertThat(time.sumNanos()).isPositive();
+    }
+
+    private static long callsSlowerThan(ProcessingTime time, double seconds) {
         long slower = 0;
         for (int i = 0; i < time.counts().size(); i++) {
-            if (i == ProcessingTime.UPPER_BOUNDS_SECONDS.size() || ProcessingTime.UPPER_BOUNDS_SECONDS.get(i) > 0.1) {
+            if (i == ProcessingTime.UPPER_BOUNDS_SECONDS.size() || ProcessingTime.UPPER_BOUNDS_SECONDS.get(i) > seconds) {
                 slower += time.counts().get(i);
             }
         }
-        assertThat(time.counts().stream().mapToLong(Long::longValue).sum()).isEqualTo(10);
-        assertThat(slower).as("calls slower than 100 ms").isEqualTo(1);
-        assertThat(time.sumNanos()).isGreaterThanOrEqualTo(300_000_000L);
+        return slower;
     }
 }

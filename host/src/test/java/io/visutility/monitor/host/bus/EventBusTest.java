@@ -318,6 +318,32 @@ class EventBusTest {
         assertThat(bus.producerThreadsKept()).isZero();
     }
 
+    @Test
+    void anAsyncLaneLetsTheRingsOfEndedProducerThreadsGo() throws Exception {
+        EventBus bus = new EventBus();
+        AtomicLong seen = new AtomicLong();
+        Registration counting = bus.register("counting", e -> seen.incrementAndGet());
+        for (int round = 0; round < 50; round++) {
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 20; t++) { // a thread per request: each emits a little, then ends
+                Thread thread = new Thread(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        bus.emit(event(0, i));
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.get() == 10_000);
+        assertThat(counting.stats().received()).isEqualTo(10_000);
+        // Each of the 1000 threads had a ring of its own; an idle lane lets the ended ones go.
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((AsyncLane) counting).ringsRead() == 0);
+    }
+
     /** Records, per producer, that sequence numbers only grow. */
     private static final class OrderCheckingObserver implements Observer {
         private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();

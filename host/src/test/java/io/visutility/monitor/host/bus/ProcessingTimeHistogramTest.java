@@ -20,15 +20,16 @@ class ProcessingTimeHistogramTest {
     }
 
     @Test
-    void aSnapshotHoldsEachCallInItsOwnBucketAndTheirSum() {
+    void aSnapshotCountsEachBatchsCallsInTheBucketOfTheirAverageAndKeepsTheSum() {
         ProcessingTimeHistogram histogram = new ProcessingTimeHistogram();
-        histogram.record(500);
-        histogram.record(2_000_000_000L); // one slow call stays visible as itself
-        histogram.record(700);
+        histogram.record(500, 1);
+        histogram.record(2_000_000_000L, 1); // one slow call alone stays visible as itself
+        histogram.record(12_000, 4); // four calls of 3 µs on average
 
         List<Long> expected = new ArrayList<>(Collections.nCopies(ProcessingTime.UPPER_BOUNDS_SECONDS.size() + 1, 0L));
-        expected.set(0, 2L);
+        expected.set(0, 1L);
+        expected.set(1, 4L);
         expected.set(13, 1L);
-        assertThat(histogram.snapshot()).isEqualTo(new ProcessingTime(expected, 2_000_001_200L));
+        assertThat(histogram.snapshot()).isEqualTo(new ProcessingTime(expected, 2_000_012_500L));
     }
 }

@@ -1,0 +1,311 @@
+package io.visutility.monitor.host.bus;
+
+import io.visutility.monitor.api.ModelMetricEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One producer thread's events for the bus's ring-fed async lanes: a single-writer multicast ring
+ * that the producer writes each event into once and every lane reads at its own position (a
+ * {@link Reader}), as the LMAX Disruptor's single-producer ring.
+ *
+ * <p>Unlike the Disruptor's producer, this one is never held back by a lane for longer than the
+ * lane's own overflow policy allows. A lane that falls {@link Reader#limit} events behind is
+ * <em>detached</em>: the producer claims the lane's position with a compare-and-set, so that each
+ * unread event goes either to the lane's batch or to the producer, never both, and moves the
+ * lane's unread events into the lane's own bounded queue ({@link AsyncLane#offerEvacuated}).
+ * While detached, the lane receives this producer's events through that queue and its policy
+ * ({@link AsyncLane#offerToQueue}). When the queue is empty the lane asks to come back, and the
+ * producer reattaches it at its next event, so that no event reaches the lane both ways.
+ *
+ * <p>Thread-safety: {@link #publish} is called by the owning thread only; a {@link Reader}'s
+ * position is claimed by its lane's thread and by the producer (detaching) with compare-and-sets.
+ */
+final class ProducerRing implements PerThread.Owned {
+
+    /** Slots per ring: events a lane may trail one producer by before it is detached. */
+    static final int SIZE = 8192;
+    private static final int MASK = SIZE - 1;
+    /** Longs between two padded values: 128 bytes, so that no two share a cache line (or its neighbour). */
+    static final int PAD = 16;
+    static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** The position of a reader whose lane takes this ring's events through its queue. */
+    static final long DETACHED = Long.MIN_VALUE;
+
+    final Thread owner;
+    private final Slot[] slots = new Slot[SIZE];
+    /** The last published sequence, at {@code PAD}. */
+    private final long[] cursor = new long[3 * PAD];
+
+    // Owned by the producer thread.
+    private long next;
+    private Object seen;
+    private Reader[] attached = new Reader[0];
+    private Reader[] detached = new Reader[0];
+    /** The first sequence at which an attached reader may be full: below it, no position is read. */
+    private long gate = Long.MAX_VALUE;
+
+    ProducerRing(Thread owner) {
+        this.owner = owner;
+        for (int i = 0; i < SIZE; i++) {
+            slots[i] = new Slot();
+        }
+        LONGS.setRelease(cursor, PAD, -1L);
+    }
+
+    @Override
+    public Thread owner() {
+        return owner;
+    }
+
+    /** A preallocated place for one event: four to a cache line, where an array of references has sixteen. */
+    private static final class Slot {
+        ModelMetricEvent event;
+    }
+
+    private ModelMetricEvent eventAt(long sequence) {
+        return slots[(int) sequence & MASK].event;
+    }
+
+    /**
+     * Hands {@code event} to {@code lanes}, the ring-fed lanes of the registry generation
+     * {@code generation}. Called by the owning thread only.
+     */
+    void publish(ModelMetricEvent event, Object generation, AsyncLane[] lanes) {
+        if (generation != seen) {
+            follow(generation, lanes);
+        }
+        long sequence = next;
+        if (detached.length > 0) {
+            reattachThoseWhoAsked(sequence);
+        }
+        if (sequence >= gate) {
+            gate = makeRoom(sequence);
+        }
+        slots[(int) sequence & MASK].event = event;
+        LONGS.setRelease(cursor, PAD, sequence);
+        next = sequence + 1;
+        for (Reader reader : detached) {
+            reader.lane.offerToQueue(event);
+        }
+        for (Reader reader : attached) {
+            if ((long) LONGS.getAcquire(reader.laneAttention, PAD) != 0) {
+                attend(reader);
+            }
+        }
+    }
+
+    /** A lane that may be parking or has ended: wakes it, or moves what it did not read to its late drops. */
+    private void attend(Reader reader) {
+        // The lane announces `sleeping` and `terminated` before its last look at the cursor; with
+        // this fence, either it sees the event just published or this sees its announcement.
+        VarHandle.fullFence();
+        AsyncLane lane = reader.lane;
+        if (lane.sleeping) {
+            lane.wake();
+        }
+        if (lane.terminated) {
+            roomFor(reader, next);
+        }
+    }
+
+    /** Brings the readers in line with a new registry generation: new lanes attach, removed ones leave. */
+    private void follow(Object generation, AsyncLane[] lanes) {
+        Map<AsyncLane, Reader> current = new IdentityHashMap<>();
+        for (Reader reader : attached) {
+            current.put(reader.lane, reader);
+        }
+        for (Reader reader : detached) {
+            current.put(reader.lane, reader);
+        }
+        List<Reader> stayAttached = new ArrayList<>();
+        List<Reader> stayDetached = new ArrayList<>();
+        for (AsyncLane lane : lanes) {
+            Reader reader = current.remove(lane);
+            if (reader == null) {
+                reader = new Reader(this, lane, next);
+                lane.addReader(reader);
+                stayAttached.add(reader);
+            } else if (reader.position() == DETACHED) {
+                stayDetached.add(reader);
+            } else {
+                stayAttached.add(reader);
+            }
+        }
+        for (Reader gone : current.values()) {
+            // Its lane is closing: what it has not read goes to its queue, where the drain finds it.
+            while (gone.position() != DETACHED && !detach(gone, next)) {
+                Thread.onSpinWait();
+            }
+            gone.lane.removeReader(gone);
+        }
+        attached = stayAttached.toArray(new Reader[0]);
+        detached = stayDetached.toArray(new Reader[0]);
+        seen = generation;
+        gate = next; // read every position at this publish
+    }
+
+    private void reattachThoseWhoAsked(long sequence) {
+        for (Reader reader : detached) {
+            if (reader.comeBack) {
+                reader.comeBack = false;
+                // Everything before `sequence` went to the lane's queue, before this store.
+                reader.setPosition(sequence);
+                attached = append(attached, reader);
+                detached = remove(detached, reader);
+                gate = Math.min(gate, sequence);
+            }
+        }
+    }
+
+    /**
+     * Reads every attached reader's position; detaches (or, under {@code block}, waits for) those
+     * that are full. Returns the new gate.
+     */
+    private long makeRoom(long sequence) {
+        long newGate = Long.MAX_VALUE;
+        for (Reader reader : attached) {
+            long position = reader.position();
+            if (sequence - position >= reader.limit || reader.lane.terminated) {
+                position = roomFor(reader, sequence);
+            }
+            if (position != DETACHED) {
+                newGate = Math.min(newGate, position + reader.limit);
+            }
+        }
+        return newGate;
+    }
+
+    /** Makes room in a full reader; returns its position, or {@link #DETACHED} if it had to go. */
+    private long roomFor(Reader reader, long sequence) {
+        AsyncLane lane = reader.lane;
+        if (lane.policy.whenFull() == OverflowPolicy.BLOCK && !lane.terminated) {
+            long deadline = System.nanoTime() + lane.policy.blockTimeout().toNanos();
+            int attempts = 0;
+            long position;
+            while (sequence - (position = reader.position()) >= reader.limit) {
+                if (System.nanoTime() - deadline >= 0 || lane.terminated) {
+                    break;
+                }
+                if (lane.sleeping) {
+                    lane.wake();
+                }
+                if (attempts++ < AsyncLane.BLOCK_YIELDS) {
+                    Thread.yield(); // on a busy machine that is what lets the lane make room
+                } else {
+                    LockSupport.parkNanos(AsyncLane.BLOCK_PARK_NANOS);
+                }
+            }
+            if (sequence - position < reader.limit && !lane.terminated) {
+                return position;
+            }
+        }
+        long position;
+        while ((position = reader.position()) != DETACHED) {
+            if (sequence - position < reader.limit && !lane.terminated) {
+                return position; // the lane made room after all
+            }
+            if (detach(reader, sequence)) {
+                break;
+            }
+        }
+        attached = remove(attached, reader);
+        detached = append(detached, reader);
+        return DETACHED;
+    }
+
+    /**
+     * Claims the reader's position and moves the events it has not read, below {@code sequence},
+     * into its lane's queue. Returns false if the lane moved first (the caller looks again).
+     */
+    private boolean detach(Reader reader, long sequence) {
+        long position = reader.position();
+        if (!reader.claim(position, DETACHED)) {
+            return false;
+        }
+        for (long unread = position; unread < sequence; unread++) {
+            reader.lane.offerEvacuated(eventAt(unread));
+        }
+        return true;
+    }
+
+    private static Reader[] append(Reader[] readers, Reader reader) {
+        Reader[] grown = Arrays.copyOf(readers, readers.length + 1);
+        grown[readers.length] = reader;
+        return grown;
+    }
+
+    private static Reader[] remove(Reader[] readers, Reader reader) {
+        return Arrays.stream(readers).filter(r -> r != reader).toArray(Reader[]::new);
+    }
+
+    /**
+     * One lane's position in one ring: the next sequence it reads, or {@link #DETACHED}.
+     *
+     * <p>Thread-safety: the position changes only by compare-and-set (the lane claiming a batch, the
+     * producer detaching) or, while detached, by the producer's reattaching store. {@code comeBack}
+     * is set by the lane and cleared by the producer. The remaining fields belong to the lane thread.
+     */
+    static final class Reader {
+        /** The ring's producer thread. */
+        final Thread owner;
+        final AsyncLane lane;
+        // The ring's slots and cursor, held here so that lanes never read the ring object, whose
+        // fields its producer writes on every publish.
+        private final Slot[] slots;
+        private final long[] cursor;
+        /** How far the lane may trail the producer before it is detached. */
+        final int limit;
+        /** The lane's {@link AsyncLane#attention} flag, read on every publish. */
+        final long[] laneAttention;
+        private final long[] position = new long[3 * PAD];
+        volatile boolean comeBack;
+        /** Lane-owned: it asked to come back and has not seen the producer reattach it yet. */
+        boolean asked;
+        /** Lane-owned: its queue's producer index when it saw the reattach; it reads this ring once its queue got past it. */
+        long queueMark = -1;
+
+        Reader(ProducerRing ring, AsyncLane lane, long start) {
+            this.owner = ring.owner;
+            this.slots = ring.slots;
+            this.cursor = ring.cursor;
+            this.lane = lane;
+            this.limit = Math.min(SIZE, lane.policy.capacity());
+            this.laneAttention = lane.attention;
+            LONGS.setRelease(position, PAD, start);
+        }
+
+        long position() {
+            return (long) LONGS.getAcquire(position, PAD);
+        }
+
+        /** The ring's last published sequence, -1 if none. */
+        long cursor() {
+            return (long) LONGS.getAcquire(cursor, PAD);
+        }
+
+        /** The same, read with a volatile read: for a lane's last look before it parks or ends (see {@link #attend}). */
+        long cursorVolatile() {
+            return (long) LONGS.getVolatile(cursor, PAD);
+        }
+
+        /** The event at {@code sequence}; valid while this reader's position is at or before it. */
+        ModelMetricEvent eventAt(long sequence) {
+            return slots[(int) sequence & MASK].event;
+        }
+
+        boolean claim(long expected, long next) {
+            return LONGS.compareAndSet(position, PAD, expected, next);
+        }
+
+        void setPosition(long next) {
+            LONGS.setRelease(position, PAD, next);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.visutility.monitor.host.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.visutility.monitor.api.InferenceLatency;
+import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.ModelVersion;
+import io.visutility.monitor.api.Observer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.RepeatedTest;
+
+/**
+ * Many producers against lanes that keep falling behind their rings, so that producers detach them
+ * into their queues and reattach them over and over: every event must still arrive once, in each
+ * producer's order, or be counted as dropped.
+ */
+class RingLaneRaceTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    private static final int PRODUCERS = 4;
+    private static final int PER_PRODUCER = 100_000;
+
+    private static ModelMetricEvent event(int producer, long sequence) {
+        return new InferenceLatency(new ModelVersion("p" + producer, "v1"), sequence, T0);
+    }
+
+    /** Checks that each producer's sequence numbers only grow (no event twice, none out of order); now and then slow. */
+    private static final class Checker implements Observer {
+        private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();
+        final AtomicLong seen = new AtomicLong();
+        final AtomicLong outOfOrder = new AtomicLong();
+
+        @Override
+        public void onEvent(ModelMetricEvent event) {
+            long sequence = ((InferenceLatency) event).latencyMs();
+            Long previous = last.put(event.model().name(), sequence);
+            if (previous != null && previous >= sequence) {
+                outOfOrder.incrementAndGet();
+            }
+            if (seen.incrementAndGet() % 2_000 == 0) {
+                LockSupport.parkNanos(200_000); // falls behind: the producers detach it
+            }
+        }
+    }
+
+    private static DispatchPolicy policy(int capacity, OverflowPolicy whenFull) {
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        return new DispatchPolicy(DispatchMode.ASYNC, capacity, whenFull, Duration.ofSeconds(30),
+                d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+    }
+
+    @RepeatedTest(10)
+    void lanesThatFallBehindGetEveryEventOnceInOrderOrCountItDropped() throws Exception {
+        EventBus bus = new EventBus();
+        Checker dropping = new Checker();
+        Checker blocking = new Checker();
+        Checker filtered = new Checker();
+        Checker tiny = new Checker();
+        Registration droppingLane = bus.register("dropping", EventFilter.ALL, dropping,
+                policy(64, OverflowPolicy.DROP_NEWEST));
+        Registration blockingLane = bus.register("blocking", EventFilter.ALL, blocking,
+                policy(64, OverflowPolicy.BLOCK));
+        Registration filteredLane = bus.register("filtered",
+                event -> ((InferenceLatency) event).latencyMs() % 2 == 0, filtered, policy(16, OverflowPolicy.DROP_NEWEST));
+
+        // Two events of room: producers detach it all the time, while it claims its batches.
+        Registration tinyLane = bus.register("tiny", EventFilter.ALL, tiny, policy(2, OverflowPolicy.DROP_NEWEST));
+
+        ExecutorService pool = Executors.newFixedThreadPool(PRODUCERS);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int p = 0; p < PRODUCERS; p++) {
+                int producer = p;
+                running.add(pool.submit(() -> {
+                    for (long i = 0; i < PER_PRODUCER; i++) {
+                        bus.emit(event(producer, i));
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        droppingLane.close();
+        blockingLane.close();
+        filteredLane.close();
+        tinyLane.close();
+
+        long all = (long) PRODUCERS * PER_PRODUCER;
+        for (Checker checker : List.of(dropping, blocking, filtered, tiny)) {
+            assertThat(checker.outOfOrder).hasValue(0);
+        }
+        ObserverStats d = droppingLane.stats();
+        assertThat(d.received()).as(d.toString()).isEqualTo(all);
+        assertThat(d.delivered()).isEqualTo(dropping.seen.get());
+        assertThat(d.delivered() + d.droppedTotal()).isEqualTo(all);
+        assertThat(d.dropped(DropReason.QUEUE_FULL)).as("dropped while detached").isPositive();
+
+        ObserverStats b = blockingLane.stats();
+        assertThat(b.droppedTotal()).as(b.toString()).isZero();
+        assertThat(blocking.seen).hasValue(all);
+        assertThat(b.received()).isEqualTo(all);
+        assertThat(b.delivered()).isEqualTo(all);
+
+        ObserverStats f = filteredLane.stats();
+        assertThat(f.received()).as(f.toString()).isEqualTo(all / 2);
+        assertThat(f.delivered()).isEqualTo(filtered.seen.get());
+        assertThat(f.delivered() + f.droppedTotal()).isEqualTo(all / 2);
+
+        ObserverStats t = tinyLane.stats();
+        assertThat(t.received()).as(t.toString()).isEqualTo(all);
+        assertThat(t.delivered()).isEqualTo(tiny.seen.get());
+        assertThat(t.delivered() + t.droppedTotal()).isEqualTo(all);
+
+        assertThat(((AsyncLane) droppingLane).reattachments() + ((AsyncLane) blockingLane).reattachments())
+                .as("lanes that fell behind came back to the rings").isPositive();
+    }
+}
