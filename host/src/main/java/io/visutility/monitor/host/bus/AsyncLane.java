@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.MessagePassingQueue;
@@ -55,6 +56,8 @@ final class AsyncLane extends Lane implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
     private static final int BATCH = 256;
     static final long TIME_EACH_CALL_ABOVE_NANOS = 1_000;
+    /** Every how many batches a busy lane looks for rings of producer threads that have ended. */
+    private static final int LOOK_FOR_ENDED_RINGS = 4096;
     private static final VarHandle PENDING_COUNT;
 
     static {
@@ -89,6 +92,8 @@ final class AsyncLane extends Lane implements Runnable {
     /** How many events {@code pending} holds, for {@link #stats}; written with release stores by the lane thread. */
     @SuppressWarnings("unused") // accessed through PENDING_COUNT
     private int pendingCount;
+    /** Lane-owned: batches taken, for {@link #LOOK_FOR_ENDED_RINGS}. */
+    private long takes;
     /** Lane-owned: whether the next batch times each call (see {@link #deliverPending}). */
     private boolean timeEachCall = true;
     /** The thread delivering now; a resume hands over to a new one (see {@link #resumeWith}). */
@@ -98,6 +103,8 @@ final class AsyncLane extends Lane implements Runnable {
     private final SingleWriterCounter delivered = new SingleWriterCounter();
     private final SingleWriterCounter failed = new SingleWriterCounter();
     private final SingleWriterCounter droppedShutdown = new SingleWriterCounter();
+    /** Producers moving a ring's unread events into the queue right now (see {@link #nothingLeft}). */
+    final AtomicInteger evacuations = new AtomicInteger();
     /** How often a producer reattached this lane to its ring (for tests). */
     private final SingleWriterCounter reattached = new SingleWriterCounter();
     /** Events the filter accepted that the lane read from rings. */
@@ -176,10 +183,6 @@ final class AsyncLane extends Lane implements Runnable {
      */
     void offerEvacuated(ModelMetricEvent event) {
         if (!filter.accepts(event)) {
-            return;
-        }
-        if (terminated) {
-            droppedClosed.increment();
             return;
         }
         if (queue.offer(event)) {
@@ -268,6 +271,7 @@ final class AsyncLane extends Lane implements Runnable {
             if (!handedOver) {
                 raiseAttention(true);
                 terminated = true;
+                observer = Lane.AWAITING_RESUME; // producers' rings may still name this lane: not its plugin
                 // Producers that offered before seeing `terminated` rely on this last look.
                 dropLate();
             }
@@ -293,7 +297,7 @@ final class AsyncLane extends Lane implements Runnable {
             int taken = deliverBatch();
             if (taken > 0) {
                 idle = 0;
-                if (attentionRaised) {
+                if (attentionRaised && !closing) {
                     raiseAttention(false);
                     sleepNanos = MIN_SLEEP_NANOS;
                 }
@@ -321,6 +325,9 @@ final class AsyncLane extends Lane implements Runnable {
 
     /** Fills {@code pending} from the queue or from one ring, taking turns. Returns the events taken. */
     private int takeNext() {
+        if (++takes % LOOK_FOR_ENDED_RINGS == 0) {
+            letEndedRingsGo(); // under steady traffic too, not only when idle
+        }
         ProducerRing.Reader[] current = readers;
         for (int tried = 0; tried <= current.length; tried++) {
             int from = source > current.length ? 0 : source; // readers may have left
@@ -351,8 +358,16 @@ final class AsyncLane extends Lane implements Runnable {
      * those slots at any time.
      */
     private int takeFromRing(ProducerRing.Reader reader) {
+        // comeBack before the position: the producer reattaches by storing the position, then
+        // clearing comeBack, so a cleared comeBack means the position read next is the reattached
+        // one, or a later detach.
+        boolean answered = reader.asked && !reader.comeBack;
         long position = reader.position();
         if (position == ProducerRing.DETACHED) {
+            if (answered) {
+                // Reattached and detached again before this lane looked: all of it went to the queue.
+                reader.asked = false;
+            }
             if (!reader.asked && queue.isEmpty()) {
                 reader.asked = true;
                 reader.comeBack = true;
@@ -446,6 +461,8 @@ final class AsyncLane extends Lane implements Runnable {
                 failed.increment();
             }
             if (outcome > 0) {
+                this.delivered.add(delivered); // the counters add up during the pause too
+                delivered = 0;
                 if (timed > 0) {
                     processingTime.record(System.nanoTime() - before, timed);
                     timed = 0;
@@ -467,9 +484,13 @@ final class AsyncLane extends Lane implements Runnable {
         return handled;
     }
 
-    /** Whether the queue, the rings and {@code pending} hold nothing more for this lane. */
+    /**
+     * Whether the queue, the rings and {@code pending} hold nothing more for this lane. The queue is
+     * looked at last: a producer moving a ring's events into it marks the reader detached first,
+     * and counts itself in {@code evacuations} before that.
+     */
     private boolean nothingLeft() {
-        if (pendingStart != pendingEnd || !queue.isEmpty()) {
+        if (pendingStart != pendingEnd) {
             return false;
         }
         for (ProducerRing.Reader reader : readers) {
@@ -478,7 +499,7 @@ final class AsyncLane extends Lane implements Runnable {
                 return false;
             }
         }
-        return true;
+        return evacuations.get() == 0 && queue.isEmpty();
     }
 
     private void waitWhileHeld() {
@@ -575,6 +596,7 @@ final class AsyncLane extends Lane implements Runnable {
                 long position = reader.position();
                 if (position == ProducerRing.DETACHED || reader.cursorVolatile() < position) {
                     removeReader(reader);
+                    bus().forget(reader.ring);
                 }
             }
         }
@@ -638,6 +660,9 @@ final class AsyncLane extends Lane implements Runnable {
         long timeout = policy.shutdownTimeout().toNanos();
         closeDeadline = System.nanoTime() + timeout;
         closing = true;
+        // From here to the end producers fence and look at `terminated` after each publish, so
+        // an event published while the lane ends is either read by it or moved to its late drops.
+        ProducerRing.LONGS.setVolatile(attention, ProducerRing.PAD, 1L);
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + timeout + TimeUnit.SECONDS.toNanos(1);
         try {

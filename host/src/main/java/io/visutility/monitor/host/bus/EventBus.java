@@ -15,8 +15,9 @@ import java.util.Objects;
  * and the lane's queue when it falls behind), so that one slow or failing async observer never
  * reaches another observer or the producer.
  *
- * <p>The registry is copy-on-write: {@link #emit} reads it once through a volatile field, takes no
- * lock and allocates nothing per observer; {@link #register} and {@link Registration#close()}
+ * <p>The registry is copy-on-write: {@link #emit} reads it once through a volatile field, and
+ * takes no lock and allocates nothing per event (a producer's ring takes note of a new registry
+ * generation at its first emit after the change, which allocates); {@link #register} and {@link Registration#close()}
  * replace it under a lock. An emit that overlaps a register or close sees the registry either
  * before or after the change, never a mix.
  *
@@ -123,7 +124,7 @@ public final class EventBus {
     private void offerAll(ModelMetricEvent event, Registry current, ProducerCounts.Cells cells) {
         AsyncLane[] ringLanes = current.ringLanes();
         if (ringLanes.length > 0) {
-            rings.get().publish(event, current, ringLanes);
+            rings.get().publish(event, ringLanes);
         }
         offerAll(event, current.offered(), current.direct(), current.filters(), cells);
     }
@@ -181,6 +182,11 @@ public final class EventBus {
     /** How many producer threads' counting cells are kept now (for tests). */
     int producerThreadsKept() {
         return counts.threadsKept();
+    }
+
+    /** Drops the ring of a producer thread that has ended from the lookup cache (its lanes let it go). */
+    void forget(ProducerRing ring) {
+        rings.forget(ring);
     }
 
     /** How many observers are registered now. */

@@ -25,7 +25,13 @@ import java.util.concurrent.locks.LockSupport;
  * producer reattaches it at its next event, so that no event reaches the lane both ways.
  *
  * <p>Thread-safety: {@link #publish} is called by the owning thread only; a {@link Reader}'s
- * position is claimed by its lane's thread and by the producer (detaching) with compare-and-sets.
+ * position is claimed with compare-and-sets by its lane's thread, by the producer (detaching) and,
+ * once the lane has ended, by any producer counting what is left as dropped (under the lane's
+ * {@code exitLock}).
+ *
+ * <p>Memory: each ring keeps 8192 slot holders and the last 8192 events published through it
+ * (slots are not cleared after reading), for as long as its thread lives; a lane lets the rings
+ * of ended threads go.
  */
 final class ProducerRing implements PerThread.Owned {
 
@@ -45,7 +51,8 @@ final class ProducerRing implements PerThread.Owned {
 
     // Owned by the producer thread.
     private long next;
-    private Object seen;
+    /** The ring-fed lanes of the registry generation last published to (each generation has its own array). */
+    private AsyncLane[] seen;
     private Reader[] attached = new Reader[0];
     private Reader[] detached = new Reader[0];
     /** The first sequence at which an attached reader may be full: below it, no position is read. */
@@ -74,12 +81,12 @@ final class ProducerRing implements PerThread.Owned {
     }
 
     /**
-     * Hands {@code event} to {@code lanes}, the ring-fed lanes of the registry generation
-     * {@code generation}. Called by the owning thread only.
+     * Hands {@code event} to {@code lanes}, the ring-fed lanes of one registry generation. Called by
+     * the owning thread only.
      */
-    void publish(ModelMetricEvent event, Object generation, AsyncLane[] lanes) {
-        if (generation != seen) {
-            follow(generation, lanes);
+    void publish(ModelMetricEvent event, AsyncLane[] lanes) {
+        if (lanes != seen) {
+            follow(lanes);
         }
         long sequence = next;
         if (detached.length > 0) {
@@ -92,7 +99,12 @@ final class ProducerRing implements PerThread.Owned {
         LONGS.setRelease(cursor, PAD, sequence);
         next = sequence + 1;
         for (Reader reader : detached) {
-            reader.lane.offerToQueue(event);
+            if (reader.waited) {
+                reader.waited = false;
+                reader.lane.offerEvacuated(event); // the producer waited its block timeout for this one already
+            } else {
+                reader.lane.offerToQueue(event);
+            }
         }
         for (Reader reader : attached) {
             if ((long) LONGS.getAcquire(reader.laneAttention, PAD) != 0) {
@@ -116,7 +128,7 @@ final class ProducerRing implements PerThread.Owned {
     }
 
     /** Brings the readers in line with a new registry generation: new lanes attach, removed ones leave. */
-    private void follow(Object generation, AsyncLane[] lanes) {
+    private void follow(AsyncLane[] lanes) {
         Map<AsyncLane, Reader> current = new IdentityHashMap<>();
         for (Reader reader : attached) {
             current.put(reader.lane, reader);
@@ -147,16 +159,17 @@ final class ProducerRing implements PerThread.Owned {
         }
         attached = stayAttached.toArray(new Reader[0]);
         detached = stayDetached.toArray(new Reader[0]);
-        seen = generation;
+        seen = lanes;
         gate = next; // read every position at this publish
     }
 
     private void reattachThoseWhoAsked(long sequence) {
         for (Reader reader : detached) {
             if (reader.comeBack) {
-                reader.comeBack = false;
-                // Everything before `sequence` went to the lane's queue, before this store.
+                // Everything before `sequence` went to the lane's queue, before these stores; the
+                // position first, then comeBack (the lane reads them in the other order).
                 reader.setPosition(sequence);
+                reader.comeBack = false;
                 attached = append(attached, reader);
                 detached = remove(detached, reader);
                 gate = Math.min(gate, sequence);
@@ -205,10 +218,12 @@ final class ProducerRing implements PerThread.Owned {
             if (sequence - position < reader.limit && !lane.terminated) {
                 return position;
             }
+            reader.waited = !lane.terminated;
         }
         long position;
         while ((position = reader.position()) != DETACHED) {
             if (sequence - position < reader.limit && !lane.terminated) {
+                reader.waited = false;
                 return position; // the lane made room after all
             }
             if (detach(reader, sequence)) {
@@ -225,14 +240,20 @@ final class ProducerRing implements PerThread.Owned {
      * into its lane's queue. Returns false if the lane moved first (the caller looks again).
      */
     private boolean detach(Reader reader, long sequence) {
-        long position = reader.position();
-        if (!reader.claim(position, DETACHED)) {
-            return false;
+        AsyncLane lane = reader.lane;
+        lane.evacuations.incrementAndGet(); // before the claim: a closing lane waits for what it moves
+        try {
+            long position = reader.position();
+            if (position == DETACHED || !reader.claim(position, DETACHED)) {
+                return false;
+            }
+            for (long unread = position; unread < sequence; unread++) {
+                lane.offerEvacuated(eventAt(unread));
+            }
+            return true;
+        } finally {
+            lane.evacuations.decrementAndGet();
         }
-        for (long unread = position; unread < sequence; unread++) {
-            reader.lane.offerEvacuated(eventAt(unread));
-        }
-        return true;
     }
 
     private static Reader[] append(Reader[] readers, Reader reader) {
@@ -249,12 +270,15 @@ final class ProducerRing implements PerThread.Owned {
      * One lane's position in one ring: the next sequence it reads, or {@link #DETACHED}.
      *
      * <p>Thread-safety: the position changes only by compare-and-set (the lane claiming a batch, the
-     * producer detaching) or, while detached, by the producer's reattaching store. {@code comeBack}
-     * is set by the lane and cleared by the producer. The remaining fields belong to the lane thread.
+     * producer detaching, an ended lane's late drops) or, while detached, by the producer's
+     * reattaching store. {@code comeBack} is set by the lane and cleared by the producer;
+     * {@code waited} belongs to the producer; {@code asked} and {@code queueMark} to the lane thread.
      */
     static final class Reader {
         /** The ring's producer thread. */
         final Thread owner;
+        /** The ring itself: only for letting it go once its thread has ended, never read on the hot path. */
+        final ProducerRing ring;
         final AsyncLane lane;
         // The ring's slots and cursor, held here so that lanes never read the ring object, whose
         // fields its producer writes on every publish.
@@ -266,6 +290,8 @@ final class ProducerRing implements PerThread.Owned {
         final long[] laneAttention;
         private final long[] position = new long[3 * PAD];
         volatile boolean comeBack;
+        /** Producer-owned: detached after waiting out a block timeout in this publish. */
+        boolean waited;
         /** Lane-owned: it asked to come back and has not seen the producer reattach it yet. */
         boolean asked;
         /** Lane-owned: its queue's producer index when it saw the reattach; it reads this ring once its queue got past it. */
@@ -273,6 +299,7 @@ final class ProducerRing implements PerThread.Owned {
 
         Reader(ProducerRing ring, AsyncLane lane, long start) {
             this.owner = ring.owner;
+            this.ring = ring;
             this.slots = ring.slots;
             this.cursor = ring.cursor;
             this.lane = lane;
