@@ -297,19 +297,7 @@ class EventBusTest {
         AtomicLong seen = new AtomicLong();
         Registration counting = sync(bus, "counting", e -> seen.incrementAndGet());
         for (int round = 0; round < 50; round++) {
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < 20; t++) { // a thread per request: each emits a little, then ends
-                Thread thread = new Thread(() -> {
-                    for (int i = 0; i < 10; i++) {
-                        bus.emit(event(0, i));
-                    }
-                });
-                thread.start();
-                threads.add(thread);
-            }
-            for (Thread thread : threads) {
-                thread.join();
-            }
+            emitFromTwentyShortLivedThreads(bus);
             assertThat(counting.stats().received()).isEqualTo((round + 1) * 200L);
         }
         assertThat(seen).hasValue(10_000);
@@ -324,24 +312,29 @@ class EventBusTest {
         AtomicLong seen = new AtomicLong();
         Registration counting = bus.register("counting", e -> seen.incrementAndGet());
         for (int round = 0; round < 50; round++) {
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < 20; t++) { // a thread per request: each emits a little, then ends
-                Thread thread = new Thread(() -> {
-                    for (int i = 0; i < 10; i++) {
-                        bus.emit(event(0, i));
-                    }
-                });
-                thread.start();
-                threads.add(thread);
-            }
-            for (Thread thread : threads) {
-                thread.join();
-            }
+            emitFromTwentyShortLivedThreads(bus);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> seen.get() == 10_000);
         assertThat(counting.stats().received()).isEqualTo(10_000);
         // Each of the 1000 threads had a ring of its own; an idle lane lets the ended ones go.
         await().atMost(Duration.ofSeconds(10)).until(() -> ((AsyncLane) counting).ringsRead() == 0);
+    }
+
+    /** A thread per request: each of 20 threads emits 10 events, then ends; returns when all have. */
+    private static void emitFromTwentyShortLivedThreads(EventBus bus) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 20; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 10; i++) {
+                    bus.emit(event(0, i));
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
     }
 
     /** Records, per producer, that sequence numbers only grow. */
