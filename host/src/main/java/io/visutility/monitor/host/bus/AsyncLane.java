@@ -299,6 +299,9 @@ final class AsyncLane extends Lane implements Runnable {
                 idle = 0;
                 if (attentionRaised && !closing) {
                     raiseAttention(false);
+                    if (closing) {
+                        raiseAttention(true); // drain() raised it between the look and the store
+                    }
                     sleepNanos = MIN_SLEEP_NANOS;
                 }
             } else if (closing && nothingLeft()) {
