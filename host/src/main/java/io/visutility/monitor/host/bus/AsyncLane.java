@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpmcArrayQueue;
 import org.jctools.queues.MpscArrayQueue;
@@ -74,8 +75,8 @@ final class AsyncLane extends Lane implements Runnable {
     private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long MIN_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
-    static final int BLOCK_YIELDS = 100;
-    static final long BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final int BLOCK_YIELDS = 100;
+    private static final long BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
     private final MessagePassingQueue<ModelMetricEvent> queue;
     private final QueueProgressIndicators indices;
@@ -203,6 +204,30 @@ final class AsyncLane extends Lane implements Runnable {
         }
     }
 
+    /**
+     * A producer's wait under {@link OverflowPolicy#BLOCK}: until {@code done} (asked again after
+     * each pause), for at most the block timeout. Returns whether {@code done} came true.
+     */
+    boolean blockUntil(BooleanSupplier done) {
+        long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
+        int attempts = 0;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            if (sleeping) {
+                LockSupport.unpark(thread);
+            }
+            // Yield first: on a busy machine that is what lets the lane thread make room.
+            if (attempts++ < BLOCK_YIELDS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(BLOCK_PARK_NANOS);
+            }
+        }
+        return true;
+    }
+
     /** Unparks the lane thread. */
     void wake() {
         LockSupport.unpark(thread);
@@ -240,22 +265,9 @@ final class AsyncLane extends Lane implements Runnable {
                 return true;
             }
             default -> {
-                long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
-                int attempts = 0;
-                do {
-                    if (sleeping) {
-                        LockSupport.unpark(thread);
-                    }
-                    // Yield first: on a busy machine that is what lets the lane thread make room.
-                    if (attempts++ < BLOCK_YIELDS) {
-                        Thread.yield();
-                    } else {
-                        LockSupport.parkNanos(BLOCK_PARK_NANOS);
-                    }
-                    if (queue.offer(event)) {
-                        return true;
-                    }
-                } while (System.nanoTime() - deadline < 0);
+                if (blockUntil(() -> queue.offer(event))) {
+                    return true;
+                }
                 droppedBlockTimeout.increment();
                 return false;
             }

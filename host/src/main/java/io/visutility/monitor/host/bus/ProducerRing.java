@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One producer thread's events for the bus's ring-fed async lanes: a single-writer multicast ring
@@ -74,10 +73,6 @@ final class ProducerRing implements PerThread.Owned {
     /** A preallocated place for one event: four to a cache line, where an array of references has sixteen. */
     private static final class Slot {
         ModelMetricEvent event;
-    }
-
-    private ModelMetricEvent eventAt(long sequence) {
-        return slots[(int) sequence & MASK].event;
     }
 
     /**
@@ -199,22 +194,8 @@ final class ProducerRing implements PerThread.Owned {
     private long roomFor(Reader reader, long sequence) {
         AsyncLane lane = reader.lane;
         if (lane.policy.whenFull() == OverflowPolicy.BLOCK && !lane.terminated) {
-            long deadline = System.nanoTime() + lane.policy.blockTimeout().toNanos();
-            int attempts = 0;
-            long position;
-            while (sequence - (position = reader.position()) >= reader.limit) {
-                if (System.nanoTime() - deadline >= 0 || lane.terminated) {
-                    break;
-                }
-                if (lane.sleeping) {
-                    lane.wake();
-                }
-                if (attempts++ < AsyncLane.BLOCK_YIELDS) {
-                    Thread.yield(); // on a busy machine that is what lets the lane make room
-                } else {
-                    LockSupport.parkNanos(AsyncLane.BLOCK_PARK_NANOS);
-                }
-            }
+            lane.blockUntil(() -> sequence - reader.position() < reader.limit || lane.terminated);
+            long position = reader.position();
             if (sequence - position < reader.limit && !lane.terminated) {
                 return position;
             }
@@ -248,7 +229,7 @@ final class ProducerRing implements PerThread.Owned {
                 return false;
             }
             for (long unread = position; unread < sequence; unread++) {
-                lane.offerEvacuated(eventAt(unread));
+                lane.offerEvacuated(reader.eventAt(unread));
             }
             return true;
         } finally {
