@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: any number of producers may offer; only the lane thread consumes (one at a
  * time: the old thread starts its successor and ends), except after it has terminated, when late
  * producers drain under {@code exitLock}. Counters the lane thread owns are
- * {@link SingleWriterCounter}s; producers' are {@link LongAdder}s.
+ * {@link SingleWriterCounter}s, and so are the {@code queue_full} drops a ring's producer counts
+ * (in its {@link ProducerRing.Reader}); other producers' counts are {@link LongAdder}s.
  */
 final class AsyncLane extends Lane implements Runnable {
 
@@ -163,44 +164,91 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     void offer(ModelMetricEvent event, ProducerCounts.Cells cells) {
-        offerToQueue(event);
+        offerToQueue(event, null);
     }
 
-    /** Offers {@code event} to the lane's queue, applying its filter and its overflow policy. */
-    void offerToQueue(ModelMetricEvent event) {
+    /**
+     * Offers {@code event} to the lane's queue, applying its filter and its overflow policy.
+     *
+     * @param from the reader of the ring whose producer offers (it counts that producer's
+     *             {@code queue_full} drops), or null for a lane no ring feeds
+     */
+    void offerToQueue(ModelMetricEvent event, ProducerRing.Reader from) {
         if (!filter.accepts(event)) {
             return;
         }
-        if (!queue.offer(event) && !offerWhenFull(event)) {
+        if (!queue.offer(event) && !offerWhenFull(event, from)) {
             return;
         }
         afterOffer();
     }
 
     /**
-     * Takes an event a producer moved out of its ring, which the lane had not read: the filter, then
-     * the queue if it has room; if not, the event is dropped as the policy counts it (a blocking
-     * producer waited for the ring already).
+     * Takes the events at sequences {@code from} (inclusive) to {@code to} of the reader's ring,
+     * which its producer moved out because the lane had not read them: those the filter accepts go
+     * into the queue while it has room, claimed a batch at a time; the rest are dropped as the
+     * policy counts them (a blocking producer waited for the ring already). Called by the ring's
+     * producer only.
      */
-    void offerEvacuated(ModelMetricEvent event) {
-        if (!filter.accepts(event)) {
-            return;
+    void evacuate(ProducerRing.Reader reader, long from, long to) {
+        int accepted = 0;
+        for (long sequence = from; sequence < to; sequence++) {
+            if (filter.accepts(reader.eventAt(sequence))) {
+                accepted++;
+            }
         }
-        if (queue.offer(event)) {
+        Unread unread = new Unread(reader, filter, from);
+        int moved = 0;
+        int claimed;
+        while (moved < accepted && (claimed = queue.fill(unread, accepted - moved)) > 0) {
+            moved += claimed;
+        }
+        int dropped = accepted - moved;
+        if (dropped > 0) {
+            if (policy.whenFull() == OverflowPolicy.BLOCK) {
+                droppedBlockTimeout.add(dropped);
+            } else {
+                reader.queueFull.add(dropped);
+            }
+        }
+        if (moved > 0) {
             afterOffer();
-        } else if (policy.whenFull() == OverflowPolicy.BLOCK) {
-            droppedBlockTimeout.increment();
-        } else {
-            droppedQueueFull.increment();
         }
     }
 
-    private void afterOffer() {
-        if (sleeping) {
-            LockSupport.unpark(thread);
+    /** A ring's events from a sequence on that the filter accepts, for {@link MessagePassingQueue#fill}. */
+    private static final class Unread implements MessagePassingQueue.Supplier<ModelMetricEvent> {
+        private final ProducerRing.Reader reader;
+        private final EventFilter filter;
+        private long next;
+
+        Unread(ProducerRing.Reader reader, EventFilter filter, long next) {
+            this.reader = reader;
+            this.filter = filter;
+            this.next = next;
         }
-        if (terminated) {
-            dropLate();
+
+        @Override
+        public ModelMetricEvent get() {
+            ModelMetricEvent event;
+            do {
+                event = reader.eventAt(next++);
+            } while (!filter.accepts(event));
+            return event;
+        }
+    }
+
+    /** After an offer's compare-and-set (a full fence): wakes a lane that may be parking, or counts into an ended one. */
+    private void afterOffer() {
+        // The padded flag, not `sleeping` and `terminated` themselves: those share a cache line with
+        // fields the lane thread writes for every event. The lane raises it before either is set.
+        if ((long) ProducerRing.LONGS.getVolatile(attention, ProducerRing.PAD) != 0) {
+            if (sleeping) {
+                LockSupport.unpark(thread);
+            }
+            if (terminated) {
+                dropLate();
+            }
         }
     }
 
@@ -242,18 +290,38 @@ final class AsyncLane extends Lane implements Runnable {
         }
     }
 
+    /**
+     * Lets a reader go, keeping the drops its producer counted. Called by that producer, or once it
+     * has ended: no one counts in the reader after this.
+     */
     void removeReader(ProducerRing.Reader reader) {
-        synchronized (exitLock) {
+        synchronized (exitLock) { // with stats(): the drops are counted in one place or the other
+            droppedQueueFull.add(reader.queueFull.get());
             readers = Arrays.stream(readers).filter(r -> r != reader)
                     .toArray(ProducerRing.Reader[]::new);
         }
     }
 
+    /** The lane's {@code queue_full} drops, its own and those its readers' producers counted. */
+    private long droppedQueueFull() {
+        synchronized (exitLock) {
+            long total = droppedQueueFull.sum();
+            for (ProducerRing.Reader reader : readers) {
+                total += reader.queueFull.get();
+            }
+            return total;
+        }
+    }
+
     /** Applies the overflow policy; returns whether the event is now queued. */
-    private boolean offerWhenFull(ModelMetricEvent event) {
+    private boolean offerWhenFull(ModelMetricEvent event, ProducerRing.Reader from) {
         switch (policy.whenFull()) {
             case DROP_NEWEST -> {
-                droppedQueueFull.increment();
+                if (from == null) {
+                    droppedQueueFull.increment();
+                } else {
+                    from.queueFull.increment();
+                }
                 return false;
             }
             case DROP_OLDEST -> {
@@ -707,7 +775,7 @@ final class AsyncLane extends Lane implements Runnable {
     public ObserverStats stats() {
         long consumed = indices.currentConsumerIndex();
         long produced = indices.currentProducerIndex();
-        long queueFull = droppedQueueFull.sum();
+        long queueFull = droppedQueueFull();
         long blockTimeout = droppedBlockTimeout.sum();
         long fromRings = takenFromRings.get();
         return new ObserverStats(name, DispatchMode.ASYNC, produced + queueFull + blockTimeout + fromRings,

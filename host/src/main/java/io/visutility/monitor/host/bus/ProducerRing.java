@@ -18,7 +18,7 @@ import java.util.Map;
  * lane's own overflow policy allows. A lane that falls {@link Reader#limit} events behind is
  * <em>detached</em>: the producer claims the lane's position with a compare-and-set, so that each
  * unread event goes either to the lane's batch or to the producer, never both, and moves the
- * lane's unread events into the lane's own bounded queue ({@link AsyncLane#offerEvacuated}).
+ * lane's unread events into the lane's own bounded queue ({@link AsyncLane#evacuate}).
  * While detached, the lane receives this producer's events through that queue and its policy
  * ({@link AsyncLane#offerToQueue}). When the queue is empty the lane asks to come back, and the
  * producer reattaches it at its next event, so that no event reaches the lane both ways.
@@ -96,9 +96,9 @@ final class ProducerRing implements PerThread.Owned {
         for (Reader reader : detached) {
             if (reader.waited) {
                 reader.waited = false;
-                reader.lane.offerEvacuated(event); // the producer waited its block timeout for this one already
+                reader.lane.evacuate(reader, sequence, sequence + 1); // the producer waited its block timeout for this one already
             } else {
-                reader.lane.offerToQueue(event);
+                reader.lane.offerToQueue(event, reader);
             }
         }
         for (Reader reader : attached) {
@@ -228,9 +228,7 @@ final class ProducerRing implements PerThread.Owned {
             if (position == DETACHED || !reader.claim(position, DETACHED)) {
                 return false;
             }
-            for (long unread = position; unread < sequence; unread++) {
-                lane.offerEvacuated(reader.eventAt(unread));
-            }
+            lane.evacuate(reader, position, sequence);
             return true;
         } finally {
             lane.evacuations.decrementAndGet();
@@ -253,7 +251,8 @@ final class ProducerRing implements PerThread.Owned {
      * <p>Thread-safety: the position changes only by compare-and-set (the lane claiming a batch, the
      * producer detaching, an ended lane's late drops) or, while detached, by the producer's
      * reattaching store. {@code comeBack} is set by the lane and cleared by the producer;
-     * {@code waited} belongs to the producer; {@code asked} and {@code queueMark} to the lane thread.
+     * {@code waited} and {@code queueFull} belong to the producer; {@code asked} and {@code queueMark}
+     * to the lane thread.
      */
     static final class Reader {
         /** The ring's producer thread. */
@@ -271,6 +270,12 @@ final class ProducerRing implements PerThread.Owned {
         final long[] laneAttention;
         private final long[] position = new long[3 * PAD];
         volatile boolean comeBack;
+        /**
+         * The lane's {@code queue_full} drops that this ring's producer counted: its own counter, so
+         * that a lane kept full costs the producer no atomic instruction per event. The lane adds
+         * it to its stats, and folds it into its own count when it lets the reader go.
+         */
+        final SingleWriterCounter queueFull = new SingleWriterCounter();
         /** Producer-owned: detached after waiting out a block timeout in this publish. */
         boolean waited;
         /** Lane-owned: it asked to come back and has not seen the producer reattach it yet. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -318,6 +319,32 @@ class EventBusTest {
         assertThat(counting.stats().received()).isEqualTo(10_000);
         // Each of the 1000 threads had a ring of its own; an idle lane lets the ended ones go.
         await().atMost(Duration.ofSeconds(10)).until(() -> ((AsyncLane) counting).ringsRead() == 0);
+    }
+
+    @Test
+    void dropsCountedByEndedProducerThreadsOutliveTheirRings() throws Exception {
+        EventBus bus = new EventBus();
+        CountDownLatch stuck = new CountDownLatch(1);
+        AtomicLong seen = new AtomicLong();
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        Registration full = bus.register("full", EventFilter.ALL, event -> {
+            stuck.await();
+            seen.incrementAndGet();
+        }, new DispatchPolicy(DispatchMode.ASYNC, 4, OverflowPolicy.DROP_NEWEST, d.blockTimeout(),
+                d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout()));
+        for (int round = 0; round < 10; round++) {
+            emitFromTwentyShortLivedThreads(bus);
+        }
+        assertThat(full.stats().dropped(DropReason.QUEUE_FULL)).isGreaterThan(1_000);
+
+        stuck.countDown();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ((AsyncLane) full).ringsRead() == 0 && full.stats().queued() == 0);
+        // The producers counted these drops in their rings' readers; the lane keeps them.
+        ObserverStats stats = full.stats();
+        assertThat(stats.received()).isEqualTo(2_000);
+        assertThat(stats.delivered()).isEqualTo(seen.get());
+        assertThat(stats.delivered() + stats.dropped(DropReason.QUEUE_FULL)).isEqualTo(2_000);
     }
 
     /** A thread per request: each of 20 threads emits 10 events, then ends; returns when all have. */

@@ -42,10 +42,14 @@ class RingLaneRaceTest {
         private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();
         final AtomicLong seen = new AtomicLong();
         final AtomicLong outOfOrder = new AtomicLong();
+        final AtomicLong odd = new AtomicLong();
 
         @Override
         public void onEvent(ModelMetricEvent event) {
             long sequence = ((InferenceLatency) event).latencyMs();
+            if (sequence % 2 != 0) {
+                odd.incrementAndGet();
+            }
             Long previous = last.put(event.model().name(), sequence);
             if (previous != null && previous >= sequence) {
                 outOfOrder.incrementAndGet();
@@ -167,6 +171,7 @@ class RingLaneRaceTest {
         assertThat(f.received()).as(f.toString()).isEqualTo(all / 2);
         assertThat(f.delivered()).isEqualTo(filtered.seen.get());
         assertThat(f.delivered() + f.droppedTotal()).isEqualTo(all / 2);
+        assertThat(filtered.odd).as("events the filter refused").hasValue(0);
 
         ObserverStats t = tinyLane.stats();
         assertThat(t.received()).as(t.toString()).isEqualTo(all);
