@@ -60,15 +60,6 @@ final class AsyncLane extends Lane implements Runnable {
     static final long TIME_EACH_CALL_ABOVE_NANOS = 1_000;
     /** Every how many batches a busy lane looks for rings of producer threads that have ended. */
     private static final int LOOK_FOR_ENDED_RINGS = 4096;
-    private static final VarHandle PENDING_COUNT;
-
-    static {
-        try {
-            PENDING_COUNT = MethodHandles.lookup().findVarHandle(AsyncLane.class, "pendingCount", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
     private static final int SPINS = 100;
     private static final int YIELDS = 100;
     /** Timed naps while traffic may resume soon: no producer has to wake the lane. */
@@ -85,19 +76,7 @@ final class AsyncLane extends Lane implements Runnable {
     final boolean ringFed;
     /** The rings this lane reads, one reader each; producers add and remove theirs. */
     private volatile ProducerRing.Reader[] readers = new ProducerRing.Reader[0];
-    /** Which source the next batch comes from: 0 the queue, i reader i - 1. */
-    private int source;
-    /** Events taken but not yet delivered (a hold stopped the batch): owned by the lane thread. */
-    private final ModelMetricEvent[] pending = new ModelMetricEvent[BATCH];
-    private int pendingStart;
-    private int pendingEnd;
-    /** How many events {@code pending} holds, for {@link #stats}; written with release stores by the lane thread. */
-    @SuppressWarnings("unused") // accessed through PENDING_COUNT
-    private int pendingCount;
-    /** Lane-owned: batches taken, for {@link #LOOK_FOR_ENDED_RINGS}. */
-    private long takes;
-    /** Lane-owned: whether the next batch times each call (see {@link #deliverPending}). */
-    private boolean timeEachCall = true;
+    private final Batch batch = new Batch();
     /** The thread delivering now; a resume hands over to a new one (see {@link #resumeWith}). */
     private volatile Thread thread;
     private final Object exitLock = new Object();
@@ -160,6 +139,59 @@ final class AsyncLane extends Lane implements Runnable {
         next.setDaemon(true);
         thread = next; // before start: a producer that sees the new thread's `sleeping` must unpark it
         next.start();
+    }
+
+    /**
+     * The events the lane thread has taken and not yet delivered (a hold may stop a batch midway),
+     * and its other bookkeeping between batches. An object of its own: the lane thread writes it for
+     * every event, and producers read the lane's own fields for every offer.
+     *
+     * <p>Thread-safety: owned by the lane thread; {@link #held} may be read by any.
+     */
+    private static final class Batch {
+        private static final VarHandle HELD;
+
+        static {
+            try {
+                HELD = MethodHandles.lookup().findVarHandle(Batch.class, "held", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final ModelMetricEvent[] events = new ModelMetricEvent[BATCH];
+        /** The next event to deliver. */
+        int start;
+        int end;
+        /** What {@link #held()} returns: published with the delivered count, so that the counters add up. */
+        @SuppressWarnings("unused") // accessed through HELD
+        private int held;
+        /** Which source the next batch comes from: 0 the queue, i reader i - 1. */
+        int source;
+        /** Batches taken, for {@link #LOOK_FOR_ENDED_RINGS}. */
+        long takes;
+        /** Whether the next batch times each call (see {@link #deliverPending}). */
+        boolean timeEachCall = true;
+
+        void start(int count) {
+            start = 0;
+            end = count;
+            HELD.setRelease(this, count);
+        }
+
+        boolean isEmpty() {
+            return start == end;
+        }
+
+        /** Publishes how many events are left, for {@link #held()}. */
+        void publishHeld() {
+            HELD.setRelease(this, end - start);
+        }
+
+        /** How many events the lane has taken and not yet delivered or counted, as last published. */
+        int held() {
+            return (int) HELD.getAcquire(this);
+        }
     }
 
     @Override
@@ -394,27 +426,27 @@ final class AsyncLane extends Lane implements Runnable {
 
     /** Delivers what a hold left pending, or else the next batch from the next source. Returns the events handled. */
     private int deliverBatch() {
-        if (pendingStart == pendingEnd) {
+        if (batch.isEmpty()) {
             int taken = takeNext();
             if (taken == 0) {
                 return 0;
             }
-            if (pendingStart == pendingEnd) {
+            if (batch.isEmpty()) {
                 return taken; // the filter took none of them
             }
         }
         return deliverPending();
     }
 
-    /** Fills {@code pending} from the queue or from one ring, taking turns. Returns the events taken. */
+    /** Fills the batch from the queue or from one ring, taking turns. Returns the events taken. */
     private int takeNext() {
-        if (++takes % LOOK_FOR_ENDED_RINGS == 0) {
+        if (++batch.takes % LOOK_FOR_ENDED_RINGS == 0) {
             letEndedRingsGo(); // under steady traffic too, not only when idle
         }
         ProducerRing.Reader[] current = readers;
         for (int tried = 0; tried <= current.length; tried++) {
-            int from = source > current.length ? 0 : source; // readers may have left
-            source = from == current.length ? 0 : from + 1;
+            int from = batch.source > current.length ? 0 : batch.source; // readers may have left
+            batch.source = from == current.length ? 0 : from + 1;
             int taken = from == 0 ? takeFromQueue() : takeFromRing(current[from - 1]);
             if (taken > 0) {
                 return taken;
@@ -424,12 +456,13 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     private int takeFromQueue() {
+        ModelMetricEvent[] events = batch.events;
         int taken = 0;
         ModelMetricEvent event;
         while (taken < BATCH && (event = queue.relaxedPoll()) != null) {
-            pending[taken++] = event;
+            events[taken++] = event;
         }
-        startPending(taken);
+        batch.start(taken);
         return taken;
     }
 
@@ -475,55 +508,51 @@ final class AsyncLane extends Lane implements Runnable {
         }
         // At most `limit`: so a lane stuck in onEvent holds no more taken events than it may trail by.
         int taken = (int) Math.min(Math.min(BATCH, reader.limit), last - position + 1);
+        ModelMetricEvent[] events = batch.events;
         int accepted = 0;
         for (int k = 0; k < taken; k++) {
             ModelMetricEvent event = reader.eventAt(position + k);
             if (filter.accepts(event)) {
-                pending[accepted++] = event;
+                events[accepted++] = event;
             }
         }
         if (!reader.claim(position, position + taken)) {
-            Arrays.fill(pending, 0, accepted, null);
+            Arrays.fill(events, 0, accepted, null);
             return 0;
         }
         takenFromRings.add(accepted);
-        startPending(accepted);
+        batch.start(accepted);
         return taken;
     }
 
-    private void startPending(int count) {
-        pendingStart = 0;
-        pendingEnd = count;
-        PENDING_COUNT.setRelease(this, count);
-    }
-
-    private int pendingCount() {
-        return (int) PENDING_COUNT.getAcquire(this);
-    }
-
     /**
-     * Delivers {@code pending} until it is empty or a hold is requested.
+     * Delivers the batch until it is empty or a hold is requested.
      *
      * <p>Calls are timed one by one while they take {@value #TIME_EACH_CALL_ABOVE_NANOS} ns or more
      * on average; below that a clock read would cost about as much as the call, so the lane reads
      * the clock once per batch and counts each call at the batch's average. A lane starts timing
-     * each call, and switches after each batch by that batch's average.
+     * each call, and switches after each batch by that batch's average. The counters are published
+     * after each slow call, each failure and each batch, the delivered count with what is left.
      */
     private int deliverPending() {
-        boolean eachCall = timeEachCall;
+        Batch b = batch;
+        ModelMetricEvent[] events = b.events;
+        boolean eachCall = b.timeEachCall;
+        int first = b.start;
         int handled = 0;
         int timed = 0;
         long delivered = 0;
         long start = System.nanoTime();
         long before = start;
         long paused = 0;
-        while (pendingStart < pendingEnd && !(holdRequested && !closing)) {
-            ModelMetricEvent event = pending[pendingStart];
-            pending[pendingStart++] = null;
-            PENDING_COUNT.setRelease(this, pendingEnd - pendingStart);
+        while (b.start < b.end && !(holdRequested && !closing)) {
+            ModelMetricEvent event = events[b.start++];
             handled++;
             if (closing && System.nanoTime() - closeDeadline > 0) {
                 droppedShutdown.increment();
+                this.delivered.add(delivered);
+                delivered = 0;
+                b.publishHeld();
                 continue;
             }
             long outcome = call(event);
@@ -531,21 +560,20 @@ final class AsyncLane extends Lane implements Runnable {
                 long after = System.nanoTime();
                 processingTime.record(after - before, 1);
                 before = after;
-                if (outcome == DELIVERED) {
-                    this.delivered.increment(); // slow calls: the count keeps up with each one
-                }
             } else {
                 timed++;
-                if (outcome == DELIVERED) {
-                    delivered++;
-                }
             }
-            if (outcome != DELIVERED) {
+            if (outcome == DELIVERED) {
+                delivered++;
+            } else {
                 failed.increment();
             }
-            if (outcome > 0) {
-                this.delivered.add(delivered); // the counters add up during the pause too
+            if (eachCall || outcome != DELIVERED) {
+                this.delivered.add(delivered);
                 delivered = 0;
+                b.publishHeld();
+            }
+            if (outcome > 0) {
                 if (timed > 0) {
                     processingTime.record(System.nanoTime() - before, timed);
                     timed = 0;
@@ -556,24 +584,26 @@ final class AsyncLane extends Lane implements Runnable {
                 paused += before - pauseStart;
             }
         }
+        Arrays.fill(events, first, b.start, null); // let the delivered events go
         long end = timed > 0 || handled > 0 ? System.nanoTime() : start;
         if (timed > 0) {
             processingTime.record(end - before, timed);
         }
         if (handled > 0) {
-            timeEachCall = (end - start - paused) / handled >= TIME_EACH_CALL_ABOVE_NANOS;
+            b.timeEachCall = (end - start - paused) / handled >= TIME_EACH_CALL_ABOVE_NANOS;
         }
         this.delivered.add(delivered);
+        b.publishHeld();
         return handled;
     }
 
     /**
-     * Whether the queue, the rings and {@code pending} hold nothing more for this lane. The queue is
+     * Whether the queue, the rings and the batch hold nothing more for this lane. The queue is
      * looked at last: a producer moving a ring's events into it marks the reader detached first,
      * and counts itself in {@code evacuations} before that.
      */
     private boolean nothingLeft() {
-        if (pendingStart != pendingEnd) {
+        if (!batch.isEmpty()) {
             return false;
         }
         for (ProducerRing.Reader reader : readers) {
@@ -620,7 +650,7 @@ final class AsyncLane extends Lane implements Runnable {
     @Override
     int resumeWith(Observer next) {
         observer = next;
-        int buffered = queue.size() + pendingCount() + unreadInRings();
+        int buffered = queue.size() + batch.held() + unreadInRings();
         renewThread = true;
         holdRequested = false;
         LockSupport.unpark(thread);
@@ -783,6 +813,6 @@ final class AsyncLane extends Lane implements Runnable {
                 Map.of(DropReason.QUEUE_FULL, queueFull, DropReason.EVICTED, droppedEvicted.sum(),
                         DropReason.BLOCK_TIMEOUT, blockTimeout, DropReason.SHUTDOWN, droppedShutdown.get(),
                         DropReason.CLOSED, droppedClosed.sum()),
-                Math.max(0, produced - consumed) + pendingCount(), failures.paused(), processingTime.snapshot());
+                Math.max(0, produced - consumed) + batch.held(), failures.paused(), processingTime.snapshot());
     }
 }

@@ -114,8 +114,9 @@ class AsyncLaneTest {
             bus.emit(event(i));
         }
         ObserverStats full = lane.stats();
-        assertThat(full.queued()).isEqualTo(4);
+        assertThat(full.queued()).as("4 in the queue and the one in onEvent").isEqualTo(5);
         assertThat(full.dropped(DropReason.QUEUE_FULL)).isEqualTo(6);
+        assertInvariant(full); // while an event is in onEvent too
         gated.release.countDown();
 
         await().atMost(PATIENCE).until(() -> gated.received.size() == 5);
