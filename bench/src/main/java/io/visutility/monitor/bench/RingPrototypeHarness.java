@@ -7,6 +7,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.EventBus;
@@ -120,7 +121,13 @@ public final class RingPrototypeHarness {
             }
             for (int i = 0; i < consumers; i++) {
                 int index = i;
-                Thread thread = new Thread(() -> consume(index, observers[index]), "ring-consumer-" + i);
+                Thread thread = new Thread(() -> {
+                    try {
+                        consume(index, observers[index]);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "ring-consumer-" + i);
                 thread.setDaemon(true);
                 thread.start();
                 threads.add(thread);
@@ -185,7 +192,7 @@ public final class RingPrototypeHarness {
             return last;
         }
 
-        private void consume(int index, CountingObserver observer) {
+        private void consume(int index, Observer observer) throws Exception {
             Records records = new Records();
             ModelMetricEvent[] batch = new ModelMetricEvent[BATCH];
             long next = 0;
@@ -232,8 +239,8 @@ public final class RingPrototypeHarness {
          * them with one compare-and-set of its position (which a producer detaching the lane would
          * race), then filters, calls and records once per batch. Returns the next position.
          */
-        private long consumeClaimed(int index, CountingObserver observer, Records records, ModelMetricEvent[] batch,
-                                    long next, long last) {
+        private long consumeClaimed(int index, Observer observer, Records records, ModelMetricEvent[] batch,
+                                    long next, long last) throws Exception {
             int taken = (int) Math.min(BATCH, last + 1 - next);
             for (int k = 0; k < taken; k++) {
                 batch[k] = slots[(int) (next + k) & MASK].event;
@@ -330,7 +337,7 @@ public final class RingPrototypeHarness {
         @SuppressWarnings("unchecked")
         EventHandler<Slot>[] handlers = new EventHandler[observers.length];
         for (int i = 0; i < handlers.length; i++) {
-            CountingObserver observer = observers[i];
+            Observer observer = observers[i]; // through the interface, as the bus calls plugins
             handlers[i] = (slot, sequence, endOfBatch) -> observer.onEvent(slot.event);
         }
         disruptor.handleEventsWith(handlers);
