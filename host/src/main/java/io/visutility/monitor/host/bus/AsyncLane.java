@@ -216,26 +216,19 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     /**
-     * Takes the events at sequences {@code from} (inclusive) to {@code to} of the reader's ring,
-     * which its producer moved out because the lane had not read them: those the filter accepts go
-     * into the queue while it has room, claimed a batch at a time; the rest are dropped as the
-     * policy counts them (a blocking producer waited for the ring already). Called by the ring's
-     * producer only.
+     * Takes {@code events[0..count)}, which the reader's producer moved out of its ring because the
+     * lane had not read them, and which the lane's filter accepted: into the queue while it has
+     * room, claimed a batch at a time; the rest are dropped as the policy counts them (a blocking
+     * producer waited for the ring already). Called by the ring's producer only.
      */
-    void evacuate(ProducerRing.Reader reader, long from, long to) {
-        int accepted = 0;
-        for (long sequence = from; sequence < to; sequence++) {
-            if (filter.accepts(reader.eventAt(sequence))) {
-                accepted++;
-            }
-        }
-        Unread unread = new Unread(reader, filter, from);
+    void evacuate(ProducerRing.Reader reader, ModelMetricEvent[] events, int count) {
+        Replay replay = new Replay(events);
         int moved = 0;
         int claimed;
-        while (moved < accepted && (claimed = queue.fill(unread, accepted - moved)) > 0) {
-            moved += claimed;
+        while (moved < count && (claimed = queue.fill(replay, count - moved)) > 0) {
+            moved += claimed; // fill asks the replay for exactly what it claimed
         }
-        int dropped = accepted - moved;
+        int dropped = count - moved;
         if (dropped > 0) {
             if (policy.whenFull() == OverflowPolicy.BLOCK) {
                 droppedBlockTimeout.add(dropped);
@@ -248,32 +241,25 @@ final class AsyncLane extends Lane implements Runnable {
         }
     }
 
-    /** A ring's events from a sequence on that the filter accepts, for {@link MessagePassingQueue#fill}. */
-    private static final class Unread implements MessagePassingQueue.Supplier<ModelMetricEvent> {
-        private final ProducerRing.Reader reader;
-        private final EventFilter filter;
-        private long next;
+    /** Events from an array, in order, for {@link MessagePassingQueue#fill}. */
+    private static final class Replay implements MessagePassingQueue.Supplier<ModelMetricEvent> {
+        private final ModelMetricEvent[] events;
+        private int next;
 
-        Unread(ProducerRing.Reader reader, EventFilter filter, long next) {
-            this.reader = reader;
-            this.filter = filter;
-            this.next = next;
+        Replay(ModelMetricEvent[] events) {
+            this.events = events;
         }
 
         @Override
         public ModelMetricEvent get() {
-            ModelMetricEvent event;
-            do {
-                event = reader.eventAt(next++);
-            } while (!filter.accepts(event));
-            return event;
+            return events[next++];
         }
     }
 
     /** After an offer's compare-and-set (a full fence): wakes a lane that may be parking, or counts into an ended one. */
     private void afterOffer() {
-        // The padded flag, not `sleeping` and `terminated` themselves: those share a cache line with
-        // fields the lane thread writes for every event. The lane raises it before either is set.
+        // The padded flag, which changes only when the lane may park or has ended, not the unpadded
+        // `sleeping` and `terminated`: the lane raises it before it sets either.
         if ((long) ProducerRing.LONGS.getVolatile(attention, ProducerRing.PAD) != 0) {
             if (sleeping) {
                 LockSupport.unpark(thread);
@@ -328,9 +314,13 @@ final class AsyncLane extends Lane implements Runnable {
      */
     void removeReader(ProducerRing.Reader reader) {
         synchronized (exitLock) { // with stats(): the drops are counted in one place or the other
-            droppedQueueFull.add(reader.queueFull.get());
-            readers = Arrays.stream(readers).filter(r -> r != reader)
+            ProducerRing.Reader[] current = readers;
+            ProducerRing.Reader[] left = Arrays.stream(current).filter(r -> r != reader)
                     .toArray(ProducerRing.Reader[]::new);
+            if (left.length < current.length) { // its producer and the lane may both let it go
+                droppedQueueFull.add(reader.queueFull.get());
+                readers = left;
+            }
         }
     }
 
@@ -532,7 +522,7 @@ final class AsyncLane extends Lane implements Runnable {
      * on average; below that a clock read would cost about as much as the call, so the lane reads
      * the clock once per batch and counts each call at the batch's average. A lane starts timing
      * each call, and switches after each batch by that batch's average. The counters are published
-     * after each slow call, each failure and each batch, the delivered count with what is left.
+     * after each slow call, failure, shutdown drop and batch: the delivered count, then what is left.
      */
     private int deliverPending() {
         Batch b = batch;
@@ -803,6 +793,9 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     public ObserverStats stats() {
+        // The batch first: the lane publishes it after the counts it goes with, so what is read
+        // after it is at least as recent (a snapshot may count a delivered event as queued, not lose it).
+        int held = batch.held();
         long consumed = indices.currentConsumerIndex();
         long produced = indices.currentProducerIndex();
         long queueFull = droppedQueueFull();
@@ -813,6 +806,6 @@ final class AsyncLane extends Lane implements Runnable {
                 Map.of(DropReason.QUEUE_FULL, queueFull, DropReason.EVICTED, droppedEvicted.sum(),
                         DropReason.BLOCK_TIMEOUT, blockTimeout, DropReason.SHUTDOWN, droppedShutdown.get(),
                         DropReason.CLOSED, droppedClosed.sum()),
-                Math.max(0, produced - consumed) + batch.held(), failures.paused(), processingTime.snapshot());
+                Math.max(0, produced - consumed) + held, failures.paused(), processingTime.snapshot());
     }
 }

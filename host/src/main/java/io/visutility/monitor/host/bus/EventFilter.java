@@ -3,8 +3,10 @@ package io.visutility.monitor.host.bus;
 import io.visutility.monitor.api.ModelMetricEvent;
 
 /**
- * Decides whether an observer wants an event. Called on the producer's thread for every event,
- * so implementations must be thread-safe and should not allocate.
+ * Decides whether an observer wants an event. Called for every event, on the producer's thread or
+ * the observer's lane thread, and may be called more than once for one event (a lane that falls
+ * behind has its unread events filtered again as they move to its queue). So implementations must
+ * be thread-safe, must give the same answer for the same event, and should not allocate.
  */
 @FunctionalInterface
 public interface EventFilter {

@@ -29,8 +29,9 @@ import java.util.Map;
  * {@code exitLock}).
  *
  * <p>Memory: each ring keeps 8192 slot holders and the last 8192 events published through it
- * (slots are not cleared after reading), for as long as its thread lives; a lane lets the rings
- * of ended threads go.
+ * (slots are not cleared after reading), for as long as its thread lives, and, once a lane has
+ * fallen behind it, an 8192-reference array for moving events; a lane lets the rings of ended
+ * threads go.
  */
 final class ProducerRing implements PerThread.Owned {
 
@@ -56,6 +57,8 @@ final class ProducerRing implements PerThread.Owned {
     private Reader[] detached = new Reader[0];
     /** The first sequence at which an attached reader may be full: below it, no position is read. */
     private long gate = Long.MAX_VALUE;
+    /** The events a detach is moving to a lane's queue, filtered (see {@link #evacuate}). */
+    private ModelMetricEvent[] moving;
 
     ProducerRing(Thread owner) {
         this.owner = owner;
@@ -96,7 +99,7 @@ final class ProducerRing implements PerThread.Owned {
         for (Reader reader : detached) {
             if (reader.waited) {
                 reader.waited = false;
-                reader.lane.evacuate(reader, sequence, sequence + 1); // the producer waited its block timeout for this one already
+                evacuate(reader, sequence, sequence + 1); // the producer waited its block timeout for this one already
             } else {
                 reader.lane.offerToQueue(event, reader);
             }
@@ -228,11 +231,32 @@ final class ProducerRing implements PerThread.Owned {
             if (position == DETACHED || !reader.claim(position, DETACHED)) {
                 return false;
             }
-            lane.evacuate(reader, position, sequence);
+            evacuate(reader, position, sequence);
             return true;
         } finally {
             lane.evacuations.decrementAndGet();
         }
+    }
+
+    /**
+     * Hands the reader's lane the events at sequences {@code from} to {@code to} (exclusive, at most
+     * {@link #SIZE}) that its filter accepts: the filter is asked once per event, before the lane's
+     * queue claims any room for them.
+     */
+    private void evacuate(Reader reader, long from, long to) {
+        if (moving == null) {
+            moving = new ModelMetricEvent[SIZE]; // only producers whose lanes fall behind need it
+        }
+        EventFilter filter = reader.lane.filter;
+        int accepted = 0;
+        for (long sequence = from; sequence < to; sequence++) {
+            ModelMetricEvent event = reader.eventAt(sequence);
+            if (filter.accepts(event)) {
+                moving[accepted++] = event;
+            }
+        }
+        reader.lane.evacuate(reader, moving, accepted);
+        Arrays.fill(moving, 0, accepted, null);
     }
 
     private static Reader[] append(Reader[] readers, Reader reader) {
