@@ -510,8 +510,8 @@ final class AsyncLane extends Lane implements Runnable {
             Arrays.fill(events, 0, accepted, null);
             return 0;
         }
+        batch.start(accepted); // before the count of what was taken: see stats()
         takenFromRings.add(accepted);
-        batch.start(accepted);
         return taken;
     }
 
@@ -752,8 +752,8 @@ final class AsyncLane extends Lane implements Runnable {
             }
             long end = Math.min(last + 1, position + ProducerRing.SIZE);
             if (reader.claim(position, end)) {
-                takenFromRings.add(accepted); // received, and then dropped
-                droppedClosed.add(accepted);
+                droppedClosed.add(accepted); // received, and then dropped
+                takenFromRings.add(accepted);
             }
         }
     }
@@ -793,14 +793,16 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     public ObserverStats stats() {
-        // The batch first: the lane publishes it after the counts it goes with, so what is read
-        // after it is at least as recent (a snapshot may count a delivered event as queued, not lose it).
-        int held = batch.held();
+        // The lane publishes the batch (and its late drops) before the count taken from rings,
+        // and its delivered, failed and shutdown counts before the batch. Read in the reverse
+        // order, a snapshot taken while the lane works may count an event twice but does not miss
+        // one, except events being polled from the queue into a batch. At rest they all add up.
+        long fromRings = takenFromRings.get();
         long consumed = indices.currentConsumerIndex();
         long produced = indices.currentProducerIndex();
         long queueFull = droppedQueueFull();
         long blockTimeout = droppedBlockTimeout.sum();
-        long fromRings = takenFromRings.get();
+        int held = batch.held();
         return new ObserverStats(name, DispatchMode.ASYNC, produced + queueFull + blockTimeout + fromRings,
                 delivered.get(), failed.get(),
                 Map.of(DropReason.QUEUE_FULL, queueFull, DropReason.EVICTED, droppedEvicted.sum(),
