@@ -36,13 +36,15 @@ import org.slf4j.LoggerFactory;
  * <p>When there is nothing to deliver the lane spins briefly, yields, then takes short timed naps
  * (so that under steady traffic no producer pays for a wake-up call), and after about
  * {@value #NAPS} naps of {@code 50µs} without an event parks until a producer wakes it, or for at
- * most a second: an idle lane uses next to no CPU. Before its naps it raises {@code attention}, a
- * flag on a cache line of its own that producers read after each publish; only when it is raised
- * does a producer pay for a full fence and look at {@code sleeping}. The lane announces
- * {@code sleeping} before its last look at the rings and queue, so a producer that saw
+ * most a second: an idle lane uses next to no CPU. Before its last {@value #NAPS_WITH_ATTENTION}
+ * naps it raises {@code attention}, a flag on a cache line of its own that producers read after
+ * each publish; only when it is raised does a producer pay for a full fence and look at
+ * {@code sleeping}. (Not before the first nap: lanes that keep up with their producers nap often,
+ * and each raise would cost every producer a cache miss and then a fence per event.) The lane
+ * announces {@code sleeping} before its last look at the rings and queue, so a producer that saw
  * {@code attention} cannot miss waking it. One that published in the nanoseconds before the flag
- * became visible is caught by the ten milliseconds of naps in between, and, in theory only (the
- * Java memory model sets no time bound on visibility), by the timed park.
+ * became visible is caught by the millisecond of naps in between, and, in theory only (the Java
+ * memory model sets no time bound on visibility), by the timed park.
  *
  * <p>A resume (a hot reload's swap) hands the lane over to a new lane thread, so that thread locals
  * the old observer left on its thread (and, through them, its plugin's class loader) go with it.
@@ -64,6 +66,8 @@ final class AsyncLane extends Lane implements Runnable {
     private static final int YIELDS = 100;
     /** Timed naps while traffic may resume soon: no producer has to wake the lane. */
     private static final int NAPS = 200;
+    /** The last naps, about a millisecond, during which the lane's attention is raised. */
+    private static final int NAPS_WITH_ATTENTION = 20;
     private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long MIN_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -674,7 +678,7 @@ final class AsyncLane extends Lane implements Runnable {
         } else if (idle < SPINS + YIELDS) {
             Thread.yield();
         } else if (idle < SPINS + YIELDS + NAPS) {
-            if (!attentionRaised) {
+            if (!attentionRaised && idle >= SPINS + YIELDS + NAPS - NAPS_WITH_ATTENTION) {
                 raiseAttention(true);
                 letEndedRingsGo();
             }
