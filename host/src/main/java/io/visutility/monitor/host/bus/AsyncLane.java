@@ -262,8 +262,8 @@ final class AsyncLane extends Lane implements Runnable {
 
     /** After an offer's compare-and-set (a full fence): wakes a lane that may be parking, or counts into an ended one. */
     private void afterOffer() {
-        // The padded flag, which changes only when the lane may park or has ended, not the unpadded
-        // `sleeping` and `terminated`: the lane raises it before it sets either.
+        // The padded flag, which changes only when the lane is about to park, closes or ends, not
+        // the unpadded `sleeping` and `terminated`: it is raised before either is set.
         if ((long) ProducerRing.LONGS.getVolatile(attention, ProducerRing.PAD) != 0) {
             if (sleeping) {
                 LockSupport.unpark(thread);
