@@ -16,8 +16,8 @@ import java.util.List;
  * Isolation: the async bus with the default policy (8192 slots, drop newest) and four observers,
  * with and without one of them sleeping 1 ms per event. For each run: the producer's emit rate,
  * and the other three observers' deliveries per second. The two configurations alternate for
- * {@code rounds} rounds of {@code seconds} each, and the medians are compared, so machine noise
- * hits both alike. Every lane's counters must add up at the end of each round.
+ * {@code rounds} rounds of {@code seconds} each, and the medians (and means) are compared, so
+ * machine noise hits both alike. Every lane's counters must add up at the end of each round.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.visutility.monitor.bench.IsolationHarness [rounds] [seconds]}
  */
@@ -54,6 +54,11 @@ public final class IsolationHarness {
                 median(fast[0]) / 1e6, median(slow[0]) / 1e6, producerRatio);
         System.out.printf("median other observers: %.2fM -> %.2fM delivered/s (ratio %.2f)%n",
                 median(fast[1]) / 1e6, median(slow[1]) / 1e6, othersRatio);
+        // The rounds can be bimodal on a busy machine (BENCHMARKS.md), which the median hides.
+        System.out.printf("mean producer: %.2fM -> %.2fM emits/s (ratio %.2f); mean other observers:"
+                        + " %.2fM -> %.2fM delivered/s (ratio %.2f)%n",
+                mean(fast[0]) / 1e6, mean(slow[0]) / 1e6, mean(slow[0]) / mean(fast[0]),
+                mean(fast[1]) / 1e6, mean(slow[1]) / 1e6, mean(slow[1]) / mean(fast[1]));
     }
 
     private static Rates run(boolean slowObserver, double seconds) {
@@ -94,6 +99,10 @@ public final class IsolationHarness {
             }
         }
         return new Rates(emitted / elapsed, othersDelivered / elapsed);
+    }
+
+    private static double mean(double[] values) {
+        return Arrays.stream(values).average().orElseThrow();
     }
 
     private static double median(double[] values) {
