@@ -95,7 +95,8 @@ final class AsyncLane extends Lane implements Runnable {
     /** Events the filter accepted that the lane read from rings. */
     private final SingleWriterCounter takenFromRings = new SingleWriterCounter();
     private final ProcessingTimeHistogram processingTime = new ProcessingTimeHistogram();
-    private final LongAdder droppedQueueFull = new LongAdder();
+    /** The {@code queue_full} drops of readers the lane has let go; guarded by {@code exitLock}. */
+    private long droppedQueueFullByGoneReaders;
     private final LongAdder droppedEvicted = new LongAdder();
     private final LongAdder droppedBlockTimeout = new LongAdder();
     private final LongAdder droppedClosed = new LongAdder();
@@ -198,6 +199,7 @@ final class AsyncLane extends Lane implements Runnable {
         }
     }
 
+    /** Takes an event for a lane no ring feeds ({@code drop_oldest}), which never drops the newest. */
     @Override
     void offer(ModelMetricEvent event, ProducerCounts.Cells cells) {
         offerToQueue(event, null);
@@ -207,7 +209,7 @@ final class AsyncLane extends Lane implements Runnable {
      * Offers {@code event} to the lane's queue, applying its filter and its overflow policy.
      *
      * @param from the reader of the ring whose producer offers (it counts that producer's
-     *             {@code queue_full} drops), or null for a lane no ring feeds
+     *             {@code queue_full} drops), or null for a lane no ring feeds (which drops no newest event)
      */
     void offerToQueue(ModelMetricEvent event, ProducerRing.Reader from) {
         if (!filter.accepts(event)) {
@@ -322,7 +324,7 @@ final class AsyncLane extends Lane implements Runnable {
             ProducerRing.Reader[] left = Arrays.stream(current).filter(r -> r != reader)
                     .toArray(ProducerRing.Reader[]::new);
             if (left.length < current.length) { // its producer and the lane may both let it go
-                droppedQueueFull.add(reader.queueFull.get());
+                droppedQueueFullByGoneReaders += reader.queueFull.get();
                 readers = left;
             }
         }
@@ -331,7 +333,7 @@ final class AsyncLane extends Lane implements Runnable {
     /** The lane's {@code queue_full} drops, its own and those its readers' producers counted. */
     private long droppedQueueFull() {
         synchronized (exitLock) {
-            long total = droppedQueueFull.sum();
+            long total = droppedQueueFullByGoneReaders;
             for (ProducerRing.Reader reader : readers) {
                 total += reader.queueFull.get();
             }
@@ -343,11 +345,7 @@ final class AsyncLane extends Lane implements Runnable {
     private boolean offerWhenFull(ModelMetricEvent event, ProducerRing.Reader from) {
         switch (policy.whenFull()) {
             case DROP_NEWEST -> {
-                if (from == null) {
-                    droppedQueueFull.increment();
-                } else {
-                    from.queueFull.increment();
-                }
+                from.queueFull.increment(); // only ring-fed lanes drop the newest
                 return false;
             }
             case DROP_OLDEST -> {
@@ -699,7 +697,7 @@ final class AsyncLane extends Lane implements Runnable {
     private void letEndedRingsGo() {
         for (ProducerRing.Reader reader : readers) {
             // A thread seen ended has published its last event, and that is visible here (JLS 17.4.4).
-            if (!reader.owner.isAlive()) {
+            if (!reader.ring.owner.isAlive()) {
                 long position = reader.position();
                 if (position == ProducerRing.DETACHED || reader.cursorVolatile() < position) {
                     removeReader(reader);

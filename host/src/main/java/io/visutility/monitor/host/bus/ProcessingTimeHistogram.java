@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records how long a lane's {@code onEvent} calls take, a batch at a time: the lane reads the
- * clock around a batch of calls and counts each call at the batch's average. A clock read per call
- * would cost more than many observers' calls do.
+ * Records how long a lane's {@code onEvent} calls take: one call at a time for slow calls, or a
+ * batch at a time for fast ones, where the lane reads the clock around the batch and counts each
+ * call at the batch's average (a clock read per call would cost more than such calls do).
  *
  * <p>Thread-safety: {@link #record} must be called by one thread at a time (the lane thread);
  * {@link #snapshot} is safe from any thread and may see a record half applied (its count without

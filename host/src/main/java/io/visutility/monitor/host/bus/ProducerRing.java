@@ -279,9 +279,7 @@ final class ProducerRing implements PerThread.Owned {
      * to the lane thread.
      */
     static final class Reader {
-        /** The ring's producer thread. */
-        final Thread owner;
-        /** The ring itself: only for letting it go once its thread has ended, never read on the hot path. */
+        /** The ring itself: only for seeing that its thread has ended and letting it go, never read on the hot path. */
         final ProducerRing ring;
         final AsyncLane lane;
         // The ring's slots and cursor, held here so that lanes never read the ring object, whose
@@ -308,7 +306,6 @@ final class ProducerRing implements PerThread.Owned {
         long queueMark = -1;
 
         Reader(ProducerRing ring, AsyncLane lane, long start) {
-            this.owner = ring.owner;
             this.ring = ring;
             this.slots = ring.slots;
             this.cursor = ring.cursor;

@@ -212,22 +212,7 @@ class AsyncLaneTest {
         }
         int producers = 4;
         int perProducer = 50_000;
-        ExecutorService pool = Executors.newFixedThreadPool(producers);
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                running.add(pool.submit(() -> {
-                    for (int i = 0; i < perProducer; i++) {
-                        bus.emit(event(i));
-                    }
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Producers.emitConcurrently(bus, producers, perProducer);
         for (int i = 0; i < lanes.size(); i++) {
             Registration lane = lanes.get(i);
             lane.close();

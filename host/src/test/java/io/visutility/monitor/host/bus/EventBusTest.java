@@ -1,14 +1,13 @@
 package io.visutility.monitor.host.bus;
 
+import static io.visutility.monitor.host.bus.Producers.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
-import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,15 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class EventBusTest {
 
-    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
-
     private static Registration sync(EventBus bus, String name, Observer observer) {
         return bus.register(name, EventFilter.ALL, observer, DispatchPolicy.SYNC);
-    }
-
-    /** Encodes (producer, sequence) in the event: model name = producer, latency = sequence. */
-    private static InferenceLatency event(int producer, long sequence) {
-        return new InferenceLatency(new ModelVersion("p" + producer, "v1"), sequence, T0);
     }
 
     @Test
@@ -223,23 +215,7 @@ class EventBusTest {
         }, DispatchPolicy.SYNC);
         int producers = 4;
         int perProducer = 30_000;
-        ExecutorService pool = Executors.newFixedThreadPool(producers);
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                int producer = p;
-                running.add(pool.submit(() -> {
-                    for (int i = 0; i < perProducer; i++) {
-                        bus.emit(event(producer, i));
-                    }
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Producers.emitConcurrently(bus, producers, perProducer);
 
         ObserverStats stats = flaky.stats();
         long accepted = (long) producers * (perProducer - (perProducer + 2) / 3);

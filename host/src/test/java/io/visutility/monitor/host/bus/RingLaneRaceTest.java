@@ -1,22 +1,15 @@
 package io.visutility.monitor.host.bus;
 
+import static io.visutility.monitor.host.bus.Producers.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
-import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -29,13 +22,8 @@ import org.junit.jupiter.api.RepeatedTest;
  */
 class RingLaneRaceTest {
 
-    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
     private static final int PRODUCERS = 4;
     private static final int PER_PRODUCER = 100_000;
-
-    private static ModelMetricEvent event(int producer, long sequence) {
-        return new InferenceLatency(new ModelVersion("p" + producer, "v1"), sequence, T0);
-    }
 
     /** Checks that each producer's sequence numbers only grow (no event twice, none out of order); now and then slow. */
     private static final class Checker implements Observer {
@@ -150,23 +138,7 @@ class RingLaneRaceTest {
         // Two events of room: producers detach it all the time, while it claims its batches.
         Registration tinyLane = bus.register("tiny", EventFilter.ALL, tiny, policy(2, OverflowPolicy.DROP_NEWEST));
 
-        ExecutorService pool = Executors.newFixedThreadPool(PRODUCERS);
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int p = 0; p < PRODUCERS; p++) {
-                int producer = p;
-                running.add(pool.submit(() -> {
-                    for (long i = 0; i < PER_PRODUCER; i++) {
-                        bus.emit(event(producer, i));
-                    }
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Producers.emitConcurrently(bus, PRODUCERS, PER_PRODUCER);
         droppingLane.close();
         blockingLane.close();
         filteredLane.close();
