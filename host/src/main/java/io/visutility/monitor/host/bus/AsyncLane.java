@@ -494,7 +494,7 @@ final class AsyncLane extends Lane implements Runnable {
             }
             reader.queueMark = -1;
         }
-        long last = reader.cursor();
+        long last = reader.last();
         if (last < position) {
             return 0;
         }
@@ -600,7 +600,7 @@ final class AsyncLane extends Lane implements Runnable {
         }
         for (ProducerRing.Reader reader : readers) {
             long position = reader.position();
-            if (position != ProducerRing.DETACHED && reader.cursorVolatile() >= position) {
+            if (position != ProducerRing.DETACHED && reader.lastVolatile() >= position) {
                 return false;
             }
         }
@@ -655,7 +655,7 @@ final class AsyncLane extends Lane implements Runnable {
         for (ProducerRing.Reader reader : readers) {
             long position = reader.position();
             if (position != ProducerRing.DETACHED) {
-                unread += Math.max(0, reader.cursor() + 1 - position);
+                unread += Math.max(0, reader.last() + 1 - position);
             }
         }
         return (int) Math.min(Integer.MAX_VALUE, unread);
@@ -699,7 +699,7 @@ final class AsyncLane extends Lane implements Runnable {
             // A thread seen ended has published its last event, and that is visible here (JLS 17.4.4).
             if (!reader.ring.owner.isAlive()) {
                 long position = reader.position();
-                if (position == ProducerRing.DETACHED || reader.cursorVolatile() < position) {
+                if (position == ProducerRing.DETACHED || reader.lastVolatile() < position) {
                     removeReader(reader);
                     bus().forget(reader.ring);
                 }
@@ -742,7 +742,7 @@ final class AsyncLane extends Lane implements Runnable {
     private void dropLate(ProducerRing.Reader reader) {
         long position;
         while ((position = reader.position()) != ProducerRing.DETACHED) {
-            long last = reader.cursorVolatile();
+            long last = reader.lastVolatile();
             if (last < position) {
                 return;
             }

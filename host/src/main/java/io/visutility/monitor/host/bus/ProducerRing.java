@@ -23,6 +23,13 @@ import java.util.Map;
  * ({@link AsyncLane#offerToQueue}). When the queue is empty the lane asks to come back, and the
  * producer reattaches it at its next event, so that no event reaches the lane both ways.
  *
+ * <p>A lane that leaves the bus (closed, or replaced by a hot reload) still reads what this ring
+ * published for it before the producer saw it go: the producer marks where its events end
+ * ({@link Reader#end}) and keeps the slots before that mark until the lane has read them, as for
+ * any attached lane. So a lane's drain delivers them, even when its queue is full of another
+ * producer's events; only a lane that falls {@link Reader#limit} events behind has them moved to
+ * its queue.
+ *
  * <p>Thread-safety: {@link #publish} is called by the owning thread only; a {@link Reader}'s
  * position is claimed with compare-and-sets by its lane's thread, by the producer (detaching) and,
  * once the lane has ended, by any producer counting what is left as dropped (under the lane's
@@ -55,6 +62,8 @@ final class ProducerRing implements PerThread.Owned {
     private AsyncLane[] seen;
     private Reader[] attached = new Reader[0];
     private Reader[] detached = new Reader[0];
+    /** Readers of lanes that left the registry and have not yet read up to their {@link Reader#end}. */
+    private Reader[] leaving = new Reader[0];
     /** The first sequence at which an attached reader may be full: below it, no position is read. */
     private long gate = Long.MAX_VALUE;
     /** The events a detach is moving to a lane's queue, filtered (see {@link #evacuate}). */
@@ -120,8 +129,8 @@ final class ProducerRing implements PerThread.Owned {
         if (lane.sleeping) {
             lane.wake();
         }
-        if (lane.terminated) {
-            roomFor(reader, next);
+        if (lane.terminated && roomFor(reader, next) == DETACHED) {
+            detached(reader);
         }
     }
 
@@ -148,13 +157,18 @@ final class ProducerRing implements PerThread.Owned {
                 stayAttached.add(reader);
             }
         }
+        List<Reader> stillLeaving = new ArrayList<>(Arrays.asList(leaving));
         for (Reader gone : current.values()) {
-            // Its lane is closing: what it has not read goes to its queue, where the drain finds it.
-            while (gone.position() != DETACHED && !detach(gone, next)) {
-                Thread.onSpinWait();
+            // Its lane is closing: it reads what came before this event (from here, or from its
+            // queue if it is detached), and its drain delivers it.
+            gone.end = next;
+            if (gone.position() == DETACHED) {
+                gone.lane.removeReader(gone);
+            } else {
+                stillLeaving.add(gone);
             }
-            gone.lane.removeReader(gone);
         }
+        leaving = stillLeaving.toArray(new Reader[0]);
         attached = stayAttached.toArray(new Reader[0]);
         detached = stayDetached.toArray(new Reader[0]);
         seen = lanes;
@@ -176,8 +190,9 @@ final class ProducerRing implements PerThread.Owned {
     }
 
     /**
-     * Reads every attached reader's position; detaches (or, under {@code block}, waits for) those
-     * that are full. Returns the new gate.
+     * Reads every attached and leaving reader's position; detaches (or, under {@code block}, waits
+     * for) those that are full, and lets go of leaving ones that have read all they had to. Returns
+     * the new gate.
      */
     private long makeRoom(long sequence) {
         long newGate = Long.MAX_VALUE;
@@ -186,14 +201,36 @@ final class ProducerRing implements PerThread.Owned {
             if (sequence - position >= reader.limit || reader.lane.terminated) {
                 position = roomFor(reader, sequence);
             }
-            if (position != DETACHED) {
+            if (position == DETACHED) {
+                detached(reader);
+            } else {
+                newGate = Math.min(newGate, position + reader.limit);
+            }
+        }
+        for (Reader reader : leaving) {
+            long position = reader.position();
+            if (position < reader.end && (sequence - position >= reader.limit || reader.lane.terminated)) {
+                position = roomFor(reader, sequence);
+            }
+            if (position == DETACHED || position >= reader.end) {
+                leaving = remove(leaving, reader);
+                reader.lane.removeReader(reader);
+            } else {
                 newGate = Math.min(newGate, position + reader.limit);
             }
         }
         return newGate;
     }
 
-    /** Makes room in a full reader; returns its position, or {@link #DETACHED} if it had to go. */
+    private void detached(Reader reader) {
+        attached = remove(attached, reader);
+        detached = append(detached, reader);
+    }
+
+    /**
+     * Makes room in a full reader; returns its position, or {@link #DETACHED} if it had to go (the
+     * caller moves it out of its list).
+     */
     private long roomFor(Reader reader, long sequence) {
         AsyncLane lane = reader.lane;
         if (lane.policy.whenFull() == OverflowPolicy.BLOCK && !lane.terminated) {
@@ -202,7 +239,8 @@ final class ProducerRing implements PerThread.Owned {
             if (sequence - position < reader.limit && !lane.terminated) {
                 return position;
             }
-            reader.waited = !lane.terminated;
+            // The event being published is for this lane unless it is leaving.
+            reader.waited = !lane.terminated && reader.end > sequence;
         }
         long position;
         while ((position = reader.position()) != DETACHED) {
@@ -214,14 +252,13 @@ final class ProducerRing implements PerThread.Owned {
                 break;
             }
         }
-        attached = remove(attached, reader);
-        detached = append(detached, reader);
         return DETACHED;
     }
 
     /**
-     * Claims the reader's position and moves the events it has not read, below {@code sequence},
-     * into its lane's queue. Returns false if the lane moved first (the caller looks again).
+     * Claims the reader's position and moves the events it has not read, below {@code sequence}
+     * and its {@link Reader#end}, into its lane's queue. Returns false if the lane moved first (the
+     * caller looks again).
      */
     private boolean detach(Reader reader, long sequence) {
         AsyncLane lane = reader.lane;
@@ -231,7 +268,7 @@ final class ProducerRing implements PerThread.Owned {
             if (position == DETACHED || !reader.claim(position, DETACHED)) {
                 return false;
             }
-            evacuate(reader, position, sequence);
+            evacuate(reader, position, Math.min(sequence, reader.end));
             return true;
         } finally {
             lane.evacuations.decrementAndGet();
@@ -274,7 +311,8 @@ final class ProducerRing implements PerThread.Owned {
      *
      * <p>Thread-safety: the position changes only by compare-and-set (the lane claiming a batch, the
      * producer detaching, an ended lane's late drops) or, while detached, by the producer's
-     * reattaching store. {@code comeBack} is set by the lane and cleared by the producer;
+     * reattaching store. {@code end} is set once, by the producer, before it publishes the event
+     * at that sequence. {@code comeBack} is set by the lane and cleared by the producer;
      * {@code waited} and {@code queueFull} belong to the producer; {@code asked} and {@code queueMark}
      * to the lane thread.
      */
@@ -291,6 +329,11 @@ final class ProducerRing implements PerThread.Owned {
         /** The lane's {@link AsyncLane#attention} flag, read on every publish. */
         final long[] laneAttention;
         private final long[] position = new long[3 * PAD];
+        /**
+         * The first sequence that is not for this lane: {@code Long.MAX_VALUE} until the lane
+         * leaves the registry, then the producer's next sequence when it saw that.
+         */
+        volatile long end = Long.MAX_VALUE;
         volatile boolean comeBack;
         /**
          * The lane's {@code queue_full} drops that this ring's producer counted: its own counter, so
@@ -319,14 +362,15 @@ final class ProducerRing implements PerThread.Owned {
             return (long) LONGS.getAcquire(position, PAD);
         }
 
-        /** The ring's last published sequence, -1 if none. */
-        long cursor() {
-            return (long) LONGS.getAcquire(cursor, PAD);
+        /** The last sequence published for this lane, -1 if none. */
+        long last() {
+            // The cursor first: the producer sets `end` before it publishes past it.
+            return Math.min((long) LONGS.getAcquire(cursor, PAD), end - 1);
         }
 
         /** The same, read with a volatile read: for a lane's last look before it parks or ends (see {@link #attend}). */
-        long cursorVolatile() {
-            return (long) LONGS.getVolatile(cursor, PAD);
+        long lastVolatile() {
+            return Math.min((long) LONGS.getVolatile(cursor, PAD), end - 1);
         }
 
         /** The event at {@code sequence}; valid while this reader's position is at or before it. */

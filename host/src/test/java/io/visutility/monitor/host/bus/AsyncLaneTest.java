@@ -246,6 +246,44 @@ class AsyncLaneTest {
     }
 
     @Test
+    void closeDeliversWhatAnotherProducerLeftInItsRingWhileTheQueueIsFull() throws Exception {
+        GatedObserver gated = new GatedObserver();
+        Registration lane = register("gated", gated, policy(4, OverflowPolicy.DROP_NEWEST));
+        RecordingObserver staying = new RecordingObserver();
+        register("staying", staying, DispatchPolicy.DEFAULT); // so producers keep publishing to rings
+        bus.emit(event(0));
+        gated.entered.await();
+        for (long i = 1; i <= 10; i++) {
+            bus.emit(event(i)); // 1-4 fill the queue, 5-10 are dropped
+        }
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            other.submit(() -> {
+                for (long i = 100; i < 103; i++) {
+                    bus.emit(event(i)); // within the lane's capacity in this producer's ring
+                }
+            }).get();
+
+            Future<?> closing = Executors.newSingleThreadExecutor().submit(lane::close);
+            await().atMost(PATIENCE).until(() -> bus.size() == 1);
+            other.submit(() -> bus.emit(event(103))).get(); // this producer now sees the lane gone
+            gated.release.countDown();
+            closing.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+
+        assertThat(gated.received).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 100L, 101L, 102L);
+        assertThat(gated.received.stream().filter(i -> i >= 100)).as("each producer's order").isSorted();
+        assertThat(gated.received.stream().filter(i -> i < 100)).as("each producer's order").isSorted();
+        ObserverStats stats = lane.stats();
+        assertThat(stats.received()).isEqualTo(14);
+        assertThat(stats.delivered()).isEqualTo(8);
+        assertThat(stats.dropped(DropReason.QUEUE_FULL)).isEqualTo(6);
+        assertInvariant(stats);
+    }
+
+    @Test
     void closeCountsWhatTheShutdownTimeoutLeavesUndelivered() {
         DispatchPolicy d = DispatchPolicy.DEFAULT;
         Registration lane = register("slow", event -> Thread.sleep(10), new DispatchPolicy(d.mode(), d.capacity(),
