@@ -4,7 +4,9 @@ import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,10 +51,14 @@ import org.slf4j.LoggerFactory;
  * <p>A resume (a hot reload's swap) hands the lane over to a new lane thread, so that thread locals
  * the old observer left on its thread (and, through them, its plugin's class loader) go with it.
  *
+ * <p>A lane that has ended still takes what producers send it late: its thread's last look
+ * delivers what producers left before they could see the end; what comes after goes to the lane
+ * that replaced it ({@link EventBus#replace}) or is counted as {@link DropReason#CLOSED}.
+ *
  * <p>Thread-safety: any number of producers may offer; only the lane thread consumes (one at a
- * time: the old thread starts its successor and ends), except after it has terminated, when late
- * producers drain under {@code exitLock}. Counters the lane thread owns are
- * {@link SingleWriterCounter}s, and so are the {@code queue_full} drops a ring's producer counts
+ * time: the old thread starts the next one and ends), except after it has terminated, when
+ * producers take what reaches it late under {@code exitLock}, after the lane thread's last look.
+ * Counters the lane thread owns are {@link SingleWriterCounter}s, and so are the {@code queue_full} drops a ring's producer counts
  * (in its {@link ProducerRing.Reader}); other producers' counts are {@link LongAdder}s.
  */
 final class AsyncLane extends Lane implements Runnable {
@@ -95,8 +101,22 @@ final class AsyncLane extends Lane implements Runnable {
     /** Events the filter accepted that the lane read from rings. */
     private final SingleWriterCounter takenFromRings = new SingleWriterCounter();
     private final ProcessingTimeHistogram processingTime = new ProcessingTimeHistogram();
-    /** The {@code queue_full} drops of readers the lane has let go; guarded by {@code exitLock}. */
-    private long droppedQueueFullByGoneReaders;
+    /**
+     * The {@code queue_full} drops counted outside the listed readers: those of readers the lane has
+     * let go, and those of events a replaced lane handed on; guarded by {@code exitLock}.
+     */
+    private long droppedQueueFullElsewhere;
+    /**
+     * Events this lane took after it ended and handed on to its {@link #successor}: received by
+     * the successor, not by this lane. Guarded by {@code exitLock}.
+     */
+    private long handedOn;
+    /** The async lane that replaced this one ({@link EventBus#replace}): it takes what reaches this lane after it ended. */
+    private volatile AsyncLane successor;
+    /** Whether the lane thread has taken its last look after ending (see {@link #takeLate()}); guarded by {@code exitLock}. */
+    private boolean lastLookTaken;
+    /** Set once the lane thread has delivered what its last look took: the lane is drained. */
+    private volatile boolean finished;
     private final LongAdder droppedEvicted = new LongAdder();
     private final LongAdder droppedBlockTimeout = new LongAdder();
     private final LongAdder droppedClosed = new LongAdder();
@@ -190,7 +210,12 @@ final class AsyncLane extends Lane implements Runnable {
 
         /** Publishes how many events are left, for {@link #held()}. */
         void publishHeld() {
-            HELD.setRelease(this, end - start);
+            publishHeld(end - start);
+        }
+
+        /** Publishes {@code count} as what the lane holds: for its last look, which delivers from a list of its own. */
+        void publishHeld(int count) {
+            HELD.setRelease(this, count);
         }
 
         /** How many events the lane has taken and not yet delivered or counted, as last published. */
@@ -209,7 +234,8 @@ final class AsyncLane extends Lane implements Runnable {
      * Offers {@code event} to the lane's queue, applying its filter and its overflow policy.
      *
      * @param from the reader of the ring whose producer offers (it counts that producer's
-     *             {@code queue_full} drops), or null for a lane no ring feeds (which drops no newest event)
+     *             {@code queue_full} drops), or null for a lane no ring feeds and for an event the
+     *             lane this one replaced hands on
      */
     void offerToQueue(ModelMetricEvent event, ProducerRing.Reader from) {
         if (!filter.accepts(event)) {
@@ -271,7 +297,7 @@ final class AsyncLane extends Lane implements Runnable {
                 LockSupport.unpark(thread);
             }
             if (terminated) {
-                dropLate();
+                takeLate();
             }
         }
     }
@@ -305,6 +331,16 @@ final class AsyncLane extends Lane implements Runnable {
         LockSupport.unpark(thread);
     }
 
+    /**
+     * Where a new reader's lane starts reading its ring: once its queue is past what it holds now
+     * (events the lane this one replaced handed on, perhaps from that reader's producer), so that
+     * each producer's order holds; -1 if the queue is empty.
+     */
+    long queueMarkForNewReader() {
+        long produced = indices.currentProducerIndex();
+        return produced > indices.currentConsumerIndex() ? produced : -1;
+    }
+
     void addReader(ProducerRing.Reader reader) {
         synchronized (exitLock) {
             ProducerRing.Reader[] current = readers;
@@ -324,16 +360,23 @@ final class AsyncLane extends Lane implements Runnable {
             ProducerRing.Reader[] left = Arrays.stream(current).filter(r -> r != reader)
                     .toArray(ProducerRing.Reader[]::new);
             if (left.length < current.length) { // its producer and the lane may both let it go
-                droppedQueueFullByGoneReaders += reader.queueFull.get();
+                droppedQueueFullElsewhere += reader.queueFull.get();
                 readers = left;
             }
+        }
+    }
+
+    /** The events this lane handed on to the lane that replaced it, after it ended. */
+    private long handedOn() {
+        synchronized (exitLock) {
+            return handedOn;
         }
     }
 
     /** The lane's {@code queue_full} drops, its own and those its readers' producers counted. */
     private long droppedQueueFull() {
         synchronized (exitLock) {
-            long total = droppedQueueFullByGoneReaders;
+            long total = droppedQueueFullElsewhere;
             for (ProducerRing.Reader reader : readers) {
                 total += reader.queueFull.get();
             }
@@ -345,7 +388,13 @@ final class AsyncLane extends Lane implements Runnable {
     private boolean offerWhenFull(ModelMetricEvent event, ProducerRing.Reader from) {
         switch (policy.whenFull()) {
             case DROP_NEWEST -> {
-                from.queueFull.increment(); // only ring-fed lanes drop the newest
+                if (from != null) {
+                    from.queueFull.increment();
+                } else {
+                    synchronized (exitLock) { // an event a replaced lane handed on
+                        droppedQueueFullElsewhere++;
+                    }
+                }
                 return false;
             }
             case DROP_OLDEST -> {
@@ -375,9 +424,13 @@ final class AsyncLane extends Lane implements Runnable {
             if (!handedOver) {
                 raiseAttention(true);
                 terminated = true;
-                observer = Lane.AWAITING_RESUME; // producers' rings may still name this lane: not its plugin
-                // Producers that offered before seeing `terminated` rely on this last look.
-                dropLate();
+                try {
+                    // Producers that offered before seeing `terminated` rely on this last look.
+                    deliverLastLook();
+                } finally {
+                    observer = Lane.AWAITING_RESUME; // producers' rings may still name this lane: not its plugin
+                    finished = true;
+                }
             }
         }
     }
@@ -722,41 +775,126 @@ final class AsyncLane extends Lane implements Runnable {
         ProducerRing.LONGS.setVolatile(attention, ProducerRing.PAD, raised ? 1L : 0L);
     }
 
-    /** Drains what was offered after the lane thread finished: counted, never delivered. */
-    private void dropLate() {
+    /**
+     * The lane thread's last look, once it has ended: takes what producers that had not yet seen
+     * {@code terminated} left in the queue and the rings, and delivers it (within the shutdown
+     * timeout, as any event during a drain).
+     */
+    private void deliverLastLook() {
+        List<ModelMetricEvent> last = new ArrayList<>();
         synchronized (exitLock) {
-            while (true) {
-                if (queue.relaxedPoll() != null) {
-                    droppedClosed.increment();
-                } else if (queue.isEmpty()) {
-                    break;
+            try {
+                long fromRings = sweep(last);
+                batch.publishHeld(last.size()); // before the count taken from rings: see stats()
+                takenFromRings.add(fromRings);
+            } finally {
+                lastLookTaken = true;
+                exitLock.notifyAll();
+            }
+        }
+        for (int i = 0; i < last.size(); i++) {
+            if (System.nanoTime() - closeDeadline > 0) {
+                droppedShutdown.increment();
+            } else {
+                long before = System.nanoTime();
+                long outcome = call(last.get(i));
+                processingTime.record(System.nanoTime() - before, 1);
+                if (outcome == DELIVERED) {
+                    delivered.increment();
+                } else {
+                    failed.increment();
                 }
             }
-            for (ProducerRing.Reader reader : readers) {
-                dropLate(reader);
-            }
+            batch.publishHeld(last.size() - i - 1);
         }
     }
 
-    /** Claims what a ring holds for this lane, as a producer detaching it would, and counts it as dropped. */
-    private void dropLate(ProducerRing.Reader reader) {
+    /**
+     * Takes what producers offered or published after the lane ended and took its last look: hands
+     * it on to the lane that replaced this one, or counts it as dropped ({@link DropReason#CLOSED}).
+     * Called by producers that saw {@code terminated}; their emit does not return before.
+     */
+    void takeLate() {
+        boolean interrupted = false;
+        synchronized (exitLock) {
+            // The last look goes first: it takes the events of producers that did not see
+            // `terminated`, and those producers do not come here; so every event taken here is
+            // from a producer that waits for this lock before its next emit, which keeps its order.
+            while (!lastLookTaken) {
+                try {
+                    exitLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            List<ModelMetricEvent> late = new ArrayList<>();
+            long fromRings = sweep(late);
+            AsyncLane next = successor;
+            if (next == null) {
+                droppedClosed.add(late.size()); // received, and then dropped
+            } else {
+                handedOn += late.size();
+            }
+            takenFromRings.add(fromRings);
+            if (next != null) {
+                for (ModelMetricEvent event : late) {
+                    next.offerToQueue(event, null);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Takes what the queue and the rings hold for this lane into {@code into}, under
+     * {@code exitLock} once the lane has ended; returns how many came from rings.
+     */
+    private long sweep(List<ModelMetricEvent> into) {
+        ModelMetricEvent event;
+        while ((event = queue.relaxedPoll()) != null || !queue.isEmpty()) {
+            if (event != null) {
+                into.add(event);
+            }
+        }
+        long fromRings = 0;
+        for (ProducerRing.Reader reader : readers) {
+            fromRings += sweep(reader, into);
+        }
+        return fromRings;
+    }
+
+    /** Claims what one ring holds for this lane, as {@link #takeFromRing} does, into {@code into}; returns how many it took. */
+    private long sweep(ProducerRing.Reader reader, List<ModelMetricEvent> into) {
+        long taken = 0;
         long position;
         while ((position = reader.position()) != ProducerRing.DETACHED) {
             long last = reader.lastVolatile();
             if (last < position) {
-                return;
-            }
-            int accepted = 0;
-            for (long sequence = position; sequence <= last && sequence - position < ProducerRing.SIZE; sequence++) {
-                if (filter.accepts(reader.eventAt(sequence))) {
-                    accepted++;
-                }
+                break;
             }
             long end = Math.min(last + 1, position + ProducerRing.SIZE);
-            if (reader.claim(position, end)) {
-                droppedClosed.add(accepted); // received, and then dropped
-                takenFromRings.add(accepted);
+            int before = into.size();
+            for (long sequence = position; sequence < end; sequence++) {
+                ModelMetricEvent event = reader.eventAt(sequence);
+                if (filter.accepts(event)) {
+                    into.add(event);
+                }
             }
+            if (reader.claim(position, end)) {
+                taken += into.size() - before;
+            } else {
+                into.subList(before, into.size()).clear();
+            }
+        }
+        return taken;
+    }
+
+    /** Makes {@code next} the lane that takes what reaches this one after it ended; before the registry names it. */
+    void replacedBy(Lane next) {
+        if (next instanceof AsyncLane async) {
+            successor = async; // a sync lane counts its events per emit: it takes nothing handed on
         }
     }
 
@@ -766,17 +904,18 @@ final class AsyncLane extends Lane implements Runnable {
         closeDeadline = System.nanoTime() + timeout;
         closing = true;
         // From here to the end producers fence and look at `terminated` after each publish, so
-        // an event published while the lane ends is either read by it or moved to its late drops.
+        // an event published while the lane ends is either taken by its last look or by the
+        // producer itself (takeLate).
         ProducerRing.LONGS.setVolatile(attention, ProducerRing.PAD, 1L);
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + timeout + TimeUnit.SECONDS.toNanos(1);
         try {
             // The lane thread counts what it cannot deliver by the deadline, so this wait is bounded
-            // unless the observer does not return from one onEvent call. Wait for `terminated`, not
+            // unless the observer does not return from one onEvent call. Wait for `finished`, not
             // for one thread: a thread handing over ends early, and its successor may not have
             // started yet (joining an unstarted thread returns at once).
             long left;
-            while (!terminated && (left = deadline - System.nanoTime()) > 0) {
+            while (!finished && (left = deadline - System.nanoTime()) > 0) {
                 Thread delivering = thread;
                 if (delivering.isAlive()) {
                     delivering.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
@@ -787,7 +926,7 @@ final class AsyncLane extends Lane implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!terminated) {
+        if (!finished) {
             LOG.error("observer '{}' has not returned from onEvent within its shutdown timeout of {} ms; "
                     + "{} events are still queued behind it", name, policy.shutdownTimeout().toMillis(), queue.size());
         }
@@ -795,17 +934,19 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     public ObserverStats stats() {
-        // The lane publishes the batch (and its late drops) before the count taken from rings,
-        // and its delivered, failed and shutdown counts before the batch. Read in the reverse
-        // order, a snapshot taken while the lane works may count an event twice but does not miss
-        // one, except events being polled from the queue into a batch. At rest they all add up.
+        // The lane publishes the batch (and what it took late: dropped or handed on) before the
+        // count taken from rings, and its delivered, failed and shutdown counts before the batch.
+        // Read in the reverse order (what was handed on is subtracted, so read first), a snapshot
+        // taken while the lane works may count an event twice but does not miss one, except
+        // events being polled from the queue into a batch. At rest they all add up.
+        long handedOn = handedOn();
         long fromRings = takenFromRings.get();
         long consumed = indices.currentConsumerIndex();
         long produced = indices.currentProducerIndex();
         long queueFull = droppedQueueFull();
         long blockTimeout = droppedBlockTimeout.sum();
         int held = batch.held();
-        return new ObserverStats(name, DispatchMode.ASYNC, produced + queueFull + blockTimeout + fromRings,
+        return new ObserverStats(name, DispatchMode.ASYNC, produced + queueFull + blockTimeout + fromRings - handedOn,
                 delivered.get(), failed.get(),
                 Map.of(DropReason.QUEUE_FULL, queueFull, DropReason.EVICTED, droppedEvicted.sum(),
                         DropReason.BLOCK_TIMEOUT, blockTimeout, DropReason.SHUTDOWN, droppedShutdown.get(),

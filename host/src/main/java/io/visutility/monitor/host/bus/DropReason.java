@@ -14,7 +14,10 @@ public enum DropReason {
     PAUSED,
     /** Still queued when the lane's shutdown timeout ran out. */
     SHUTDOWN,
-    /** Emitted concurrently with the lane's close, after it had drained. */
+    /**
+     * Emitted concurrently with the lane's close and reaching it after it had drained (an async lane
+     * replaced by another async lane hands such events on instead).
+     */
     CLOSED;
 
     /** The name used in logs and metrics, e.g. {@code queue_full}. */

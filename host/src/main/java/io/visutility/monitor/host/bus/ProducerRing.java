@@ -120,7 +120,7 @@ final class ProducerRing implements PerThread.Owned {
         }
     }
 
-    /** A lane that may be parking or has ended: wakes it, or moves what it did not read to its late drops. */
+    /** A lane that may be parking or has ended: wakes it, or takes what it did not read late ({@link AsyncLane#takeLate}). */
     private void attend(Reader reader) {
         // The lane announces `sleeping` and `terminated` before its last look at the cursor; with
         // this fence, either it sees the event just published or this sees its announcement.
@@ -129,8 +129,8 @@ final class ProducerRing implements PerThread.Owned {
         if (lane.sleeping) {
             lane.wake();
         }
-        if (lane.terminated && roomFor(reader, next) == DETACHED) {
-            detached(reader);
+        if (lane.terminated) {
+            lane.takeLate();
         }
     }
 
@@ -242,6 +242,13 @@ final class ProducerRing implements PerThread.Owned {
             // The event being published is for this lane unless it is leaving.
             reader.waited = !lane.terminated && reader.end > sequence;
         }
+        if (lane.terminated) {
+            // It has ended: it reads nothing more, and what it did not read goes to the lane that
+            // replaced it, or is counted as dropped.
+            reader.waited = false;
+            lane.takeLate();
+            return reader.position();
+        }
         long position;
         while ((position = reader.position()) != DETACHED) {
             if (sequence - position < reader.limit && !lane.terminated) {
@@ -310,7 +317,7 @@ final class ProducerRing implements PerThread.Owned {
      * One lane's position in one ring: the next sequence it reads, or {@link #DETACHED}.
      *
      * <p>Thread-safety: the position changes only by compare-and-set (the lane claiming a batch, the
-     * producer detaching, an ended lane's late drops) or, while detached, by the producer's
+     * producer detaching, the sweep of an ended lane) or, while detached, by the producer's
      * reattaching store. {@code end} is set once, by the producer, before it publishes the event
      * at that sequence. {@code comeBack} is set by the lane and cleared by the producer;
      * {@code waited} and {@code queueFull} belong to the producer; {@code asked} and {@code queueMark}
@@ -345,8 +352,12 @@ final class ProducerRing implements PerThread.Owned {
         boolean waited;
         /** Lane-owned: it asked to come back and has not seen the producer reattach it yet. */
         boolean asked;
-        /** Lane-owned: its queue's producer index when it saw the reattach; it reads this ring once its queue got past it. */
-        long queueMark = -1;
+        /**
+         * Lane-owned (set first by the producer, before the lane can see the reader): the queue's
+         * producer index when the lane saw a reattach, or when the reader was made; the lane reads
+         * this ring once its queue got past it. -1: no mark.
+         */
+        long queueMark;
 
         Reader(ProducerRing ring, AsyncLane lane, long start) {
             this.ring = ring;
@@ -355,6 +366,8 @@ final class ProducerRing implements PerThread.Owned {
             this.lane = lane;
             this.limit = Math.min(SIZE, lane.policy.capacity());
             this.laneAttention = lane.attention;
+            // Events the lane this one replaced handed on from this producer are in the queue: first those.
+            this.queueMark = lane.queueMarkForNewReader();
             LONGS.setRelease(position, PAD, start);
         }
 

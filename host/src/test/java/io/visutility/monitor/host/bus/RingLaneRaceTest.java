@@ -8,6 +8,8 @@ import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -119,6 +121,79 @@ class RingLaneRaceTest {
         assertThat(checker.outOfOrder).as("events out of order, or twice").hasValue(0);
         assertThat(stats.delivered()).as(stats.toString()).isEqualTo(checker.seen.get());
         assertThat(stats.received()).isEqualTo(stats.delivered() + stats.droppedTotal()).isLessThan(PER_PRODUCER);
+    }
+
+    @RepeatedTest(5)
+    void lanesReplacedWhileProducersEmitHandEveryEventToTheOldObserverOrTheNewOne() throws Exception {
+        EventBus bus = new EventBus();
+        Registration staying = bus.register("staying", EventFilter.ALL, event -> { }, policy(64, OverflowPolicy.DROP_NEWEST));
+        Checker blocking = new Checker();
+        Checker dropping = new Checker();
+        List<Registration> blockingLanes = new ArrayList<>(List.of(
+                bus.register("blocking", EventFilter.ALL, blocking, policy(8, OverflowPolicy.BLOCK))));
+        List<Registration> droppingLanes = new ArrayList<>(List.of(
+                bus.register("dropping", EventFilter.ALL, dropping, policy(8, OverflowPolicy.DROP_NEWEST))));
+        // From a queue to rings and back: drop_oldest lanes take every event through their queue.
+        Checker switching = new Checker();
+        List<Registration> switchingLanes = new ArrayList<>(List.of(
+                bus.register("switching", EventFilter.ALL, switching, policy(1 << 16, OverflowPolicy.DROP_OLDEST))));
+        AtomicBoolean emitting = new AtomicBoolean(true);
+        Thread replacer = new Thread(() -> {
+            // Each observer carries on in its replacement, as after a hot reload that kept it.
+            while (emitting.get()) {
+                Registration nextBlocking = bus.replace(last(blockingLanes), EventFilter.ALL, policy(8, OverflowPolicy.BLOCK));
+                nextBlocking.resume(blocking);
+                blockingLanes.add(nextBlocking);
+                Registration nextDropping = bus.replace(last(droppingLanes), EventFilter.ALL, policy(8, OverflowPolicy.DROP_NEWEST));
+                nextDropping.resume(dropping);
+                droppingLanes.add(nextDropping);
+                OverflowPolicy nextPolicy = switchingLanes.size() % 2 == 0 ? OverflowPolicy.DROP_OLDEST : OverflowPolicy.BLOCK;
+                Registration nextSwitching = bus.replace(last(switchingLanes), EventFilter.ALL, policy(1 << 16, nextPolicy));
+                nextSwitching.resume(switching);
+                switchingLanes.add(nextSwitching);
+                LockSupport.parkNanos(1_000_000);
+            }
+        });
+        replacer.start();
+        try {
+            Producers.emitConcurrently(bus, PRODUCERS, PER_PRODUCER);
+        } finally {
+            emitting.set(false);
+            replacer.join();
+        }
+        last(blockingLanes).close();
+        last(droppingLanes).close();
+        last(switchingLanes).close();
+        staying.close();
+
+        long all = (long) PRODUCERS * PER_PRODUCER;
+        assertThat(blockingLanes.size()).as("replacements").isGreaterThan(2);
+        assertThat(blocking.outOfOrder).as("blocking: events out of a producer's order, or twice").hasValue(0);
+        assertThat(dropping.outOfOrder).as("dropping: events out of a producer's order, or twice").hasValue(0);
+        for (Registration lane : blockingLanes) {
+            assertThat(lane.stats().droppedTotal()).as("blocking lanes drop nothing: %s", lane.stats()).isZero();
+        }
+        assertThat(blocking.seen).as("every event reached the blocking observer once").hasValue(all);
+        assertThat(droppingLanes.stream().mapToLong(lane -> lane.stats().received()).sum())
+                .as("every event reached one dropping lane").isEqualTo(all);
+        for (Registration lane : droppingLanes) {
+            ObserverStats stats = lane.stats();
+            assertThat(stats.received()).as(stats.toString()).isEqualTo(stats.delivered() + stats.droppedTotal());
+        }
+        assertThat(droppingLanes.stream().mapToLong(lane -> lane.stats().delivered()).sum()).isEqualTo(dropping.seen.get());
+        assertThat(switching.outOfOrder).as("switching: events out of a producer's order, or twice").hasValue(0);
+        for (Registration lane : switchingLanes) {
+            ObserverStats stats = lane.stats();
+            assertThat(stats.droppedTotal()).as("switching lanes drop nothing: %s", stats)
+                    .isEqualTo(stats.dropped(DropReason.EVICTED));
+            assertThat(stats.received()).as(stats.toString()).isEqualTo(stats.delivered() + stats.droppedTotal());
+        }
+        assertThat(switchingLanes.stream().mapToLong(lane -> lane.stats().received()).sum())
+                .as("every event reached one switching lane").isEqualTo(all);
+    }
+
+    private static Registration last(List<Registration> lanes) {
+        return lanes.get(lanes.size() - 1);
     }
 
     @RepeatedTest(10)
