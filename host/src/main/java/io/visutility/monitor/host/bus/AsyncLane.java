@@ -128,8 +128,10 @@ final class AsyncLane extends Lane implements Runnable {
      * publish, and nothing near it changes often.
      */
     final long[] attention = new long[3 * ProducerRing.PAD];
-    /** Lane-owned mirror of {@code attention}. */
+    /** Lane-owned: whether the lane thread raised {@code attention} (drain() may have raised it too). */
     private boolean attentionRaised;
+    /** Whether this lane counts as raised in its readers' rings; guarded by {@code exitLock}. */
+    private boolean attentionInRings;
     /** Lane-owned: how long the next sleep may last before the lane looks again. */
     private long sleepNanos = MIN_SLEEP_NANOS;
     private volatile boolean holdRequested;
@@ -346,6 +348,9 @@ final class AsyncLane extends Lane implements Runnable {
             ProducerRing.Reader[] current = readers;
             ProducerRing.Reader[] grown = Arrays.copyOf(current, current.length + 1);
             grown[current.length] = reader;
+            if (attentionInRings) {
+                reader.ring.addAttention(1);
+            }
             readers = grown;
         }
     }
@@ -362,6 +367,9 @@ final class AsyncLane extends Lane implements Runnable {
             if (left.length < current.length) { // its producer and the lane may both let it go
                 droppedQueueFullElsewhere += reader.queueFull.get();
                 readers = left;
+                if (attentionInRings) {
+                    reader.ring.addAttention(-1);
+                }
             }
         }
     }
@@ -772,7 +780,30 @@ final class AsyncLane extends Lane implements Runnable {
 
     private void raiseAttention(boolean raised) {
         attentionRaised = raised;
-        ProducerRing.LONGS.setVolatile(attention, ProducerRing.PAD, raised ? 1L : 0L);
+        setAttention(raised);
+    }
+
+    /**
+     * Raises or lowers {@code attention}, and with it this lane's share of the count of raised
+     * lanes in each ring it reads (which producers read first: see {@link ProducerRing#publish}).
+     * Raising counts first, then the flag; lowering the other way round.
+     */
+    private void setAttention(boolean raised) {
+        synchronized (exitLock) {
+            if (raised && !attentionInRings) {
+                attentionInRings = true;
+                for (ProducerRing.Reader reader : readers) {
+                    reader.ring.addAttention(1);
+                }
+            }
+            ProducerRing.LONGS.setVolatile(attention, ProducerRing.PAD, raised ? 1L : 0L);
+            if (!raised && attentionInRings) {
+                attentionInRings = false;
+                for (ProducerRing.Reader reader : readers) {
+                    reader.ring.addAttention(-1);
+                }
+            }
+        }
     }
 
     /**
@@ -906,7 +937,7 @@ final class AsyncLane extends Lane implements Runnable {
         // From here to the end producers fence and look at `terminated` after each publish, so
         // an event published while the lane ends is either taken by its last look or by the
         // producer itself (takeLate).
-        ProducerRing.LONGS.setVolatile(attention, ProducerRing.PAD, 1L);
+        setAttention(true);
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + timeout + TimeUnit.SECONDS.toNanos(1);
         try {

@@ -55,6 +55,11 @@ final class ProducerRing implements PerThread.Owned {
     private final Slot[] slots = new Slot[SIZE];
     /** The last published sequence, at {@code PAD}. */
     private final long[] cursor = new long[3 * PAD];
+    /**
+     * How many lanes reading this ring have their {@link AsyncLane#attention} raised, at
+     * {@code PAD}: the one value the producer reads after each publish while none is.
+     */
+    private final long[] attention = new long[3 * PAD];
 
     // Owned by the producer thread.
     private long next;
@@ -113,11 +118,18 @@ final class ProducerRing implements PerThread.Owned {
                 reader.lane.offerToQueue(event, reader);
             }
         }
-        for (Reader reader : attached) {
-            if ((long) LONGS.getAcquire(reader.laneAttention, PAD) != 0) {
-                attend(reader);
+        if ((long) LONGS.getAcquire(attention, PAD) != 0) {
+            for (Reader reader : attached) {
+                if ((long) LONGS.getAcquire(reader.laneAttention, PAD) != 0) {
+                    attend(reader);
+                }
             }
         }
+    }
+
+    /** Counts a lane reading this ring that raised (+1) or lowered (-1) its attention; by lanes, under their exit lock. */
+    void addAttention(int delta) {
+        LONGS.getAndAdd(attention, PAD, (long) delta);
     }
 
     /** A lane that may be parking or has ended: wakes it, or takes what it did not read late ({@link AsyncLane#takeLate}). */
@@ -324,7 +336,10 @@ final class ProducerRing implements PerThread.Owned {
      * to the lane thread.
      */
     static final class Reader {
-        /** The ring itself: only for seeing that its thread has ended and letting it go, never read on the hot path. */
+        /**
+         * The ring itself: for seeing that its thread has ended and letting it go, and for counting
+         * the lane's attention in it; never read on the lane's hot path.
+         */
         final ProducerRing ring;
         final AsyncLane lane;
         // The ring's slots and cursor, held here so that lanes never read the ring object, whose

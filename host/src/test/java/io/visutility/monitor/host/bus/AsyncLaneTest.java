@@ -375,6 +375,26 @@ class AsyncLaneTest {
     }
 
     @Test
+    void aParkedLaneWakesAsSoonAsAnEventComesNotAtItsNextTimedLook() {
+        RecordingObserver observer = new RecordingObserver();
+        AsyncLane lane = (AsyncLane) register("wake-check", observer, DispatchPolicy.DEFAULT);
+        ExecutorService producer = Executors.newSingleThreadExecutor(); // one ring, which the lane reads
+        try {
+            for (int round = 1; round <= 3; round++) {
+                long sequence = round;
+                await().atMost(PATIENCE).until(() -> lane.sleeping);
+                // After a second asleep the lane looks again only every 0.5-1 s by itself.
+                await().pollDelay(Duration.ofMillis(1100)).atMost(PATIENCE).until(() -> lane.sleeping);
+                producer.submit(() -> bus.emit(event(sequence)));
+                await().atMost(Duration.ofMillis(250)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> observer.received.size() == sequence);
+            }
+        } finally {
+            producer.shutdownNow();
+        }
+    }
+
+    @Test
     void callsOfAMicrosecondOrMoreAreTimedOneByOneSoOneSlowCallShowsAsOne() {
         Registration lane = register("timed", event -> {
             long until = System.nanoTime() + 2 * AsyncLane.TIME_EACH_CALL_ABOVE_NANOS;
