@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: any number of producers may offer; only the lane thread consumes (one at a
  * time: the old thread starts the next one and ends), except after it has terminated, when
  * producers take what reaches it late under {@code exitLock}, after the lane thread's last look.
- * Counters the lane thread owns are {@link SingleWriterCounter}s, and so are the {@code queue_full} drops a ring's producer counts
- * (in its {@link ProducerRing.Reader}); other producers' counts are {@link LongAdder}s.
+ * Counters the lane thread owns are {@link SingleWriterCounter}s, and so are the
+ * {@code queue_full} drops a ring's producer counts (in its {@link ProducerRing.Reader}); other
+ * producers' counts are {@link LongAdder}s.
  */
 final class AsyncLane extends Lane implements Runnable {
 
@@ -111,9 +112,9 @@ final class AsyncLane extends Lane implements Runnable {
      * the successor, not by this lane. Guarded by {@code exitLock}.
      */
     private long handedOn;
-    /** The async lane that replaced this one ({@link EventBus#replace}): it takes what reaches this lane after it ended. */
+    /** The async lane that replaced this one ({@link EventBus#replace}): takes what reaches this one after it ended. */
     private volatile AsyncLane successor;
-    /** Whether the lane thread has taken its last look after ending (see {@link #takeLate()}); guarded by {@code exitLock}. */
+    /** Whether the lane thread has taken its last look after ending (see {@link #takeLate()}); guarded by exitLock. */
     private boolean lastLookTaken;
     /** Set once the lane thread has delivered what its last look took: the lane is drained. */
     private volatile boolean finished;
@@ -334,9 +335,10 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     /**
-     * Where a new reader's lane starts reading its ring: once its queue is past what it holds now
-     * (events the lane this one replaced handed on, perhaps from that reader's producer), so that
-     * each producer's order holds; -1 if the queue is empty.
+     * Where a new reader's lane starts reading its ring: once its queue is past what it holds now,
+     * -1 if the queue is empty. What it holds may include events the lane this one replaced
+     * handed on from that reader's producer, which must come first; other events only make the
+     * lane start on the ring a little later.
      */
     long queueMarkForNewReader() {
         long produced = indices.currentProducerIndex();
@@ -375,7 +377,7 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     /** The events this lane handed on to the lane that replaced it, after it ended. */
-    private long handedOn() {
+    long handedOn() {
         synchronized (exitLock) {
             return handedOn;
         }
@@ -430,12 +432,14 @@ final class AsyncLane extends Lane implements Runnable {
             handedOver = deliverUntilClosedOrRenewed();
         } finally {
             if (!handedOver) {
-                raiseAttention(true);
-                terminated = true;
                 try {
+                    raiseAttention(true);
+                    terminated = true;
                     // Producers that offered before seeing `terminated` rely on this last look.
                     deliverLastLook();
                 } finally {
+                    terminated = true;
+                    lastLookTaken(); // even after an error: producers in takeLate wait for it
                     observer = Lane.AWAITING_RESUME; // producers' rings may still name this lane: not its plugin
                     finished = true;
                 }
@@ -814,14 +818,10 @@ final class AsyncLane extends Lane implements Runnable {
     private void deliverLastLook() {
         List<ModelMetricEvent> last = new ArrayList<>();
         synchronized (exitLock) {
-            try {
-                long fromRings = sweep(last);
-                batch.publishHeld(last.size()); // before the count taken from rings: see stats()
-                takenFromRings.add(fromRings);
-            } finally {
-                lastLookTaken = true;
-                exitLock.notifyAll();
-            }
+            long fromRings = sweep(last);
+            batch.publishHeld(last.size()); // before the count taken from rings: see stats()
+            takenFromRings.add(fromRings);
+            lastLookTaken();
         }
         for (int i = 0; i < last.size(); i++) {
             if (System.nanoTime() - closeDeadline > 0) {
@@ -837,6 +837,14 @@ final class AsyncLane extends Lane implements Runnable {
                 }
             }
             batch.publishHeld(last.size() - i - 1);
+        }
+    }
+
+    /** Lets producers waiting in {@link #takeLate()} go on. */
+    private void lastLookTaken() {
+        synchronized (exitLock) {
+            lastLookTaken = true;
+            exitLock.notifyAll();
         }
     }
 
@@ -896,7 +904,7 @@ final class AsyncLane extends Lane implements Runnable {
         return fromRings;
     }
 
-    /** Claims what one ring holds for this lane, as {@link #takeFromRing} does, into {@code into}; returns how many it took. */
+    /** Claims what one ring holds for this lane into {@code into}, as {@link #takeFromRing} does; returns how many. */
     private long sweep(ProducerRing.Reader reader, List<ModelMetricEvent> into) {
         long taken = 0;
         long position;

@@ -25,15 +25,14 @@ import java.util.Map;
  *
  * <p>A lane that leaves the bus (closed, or replaced by a hot reload) still reads what this ring
  * published for it before the producer saw it go: the producer marks where its events end
- * ({@link Reader#end}) and keeps the slots before that mark until the lane has read them, as for
- * any attached lane. So a lane's drain delivers them, even when its queue is full of another
- * producer's events; only a lane that falls {@link Reader#limit} events behind has them moved to
- * its queue.
+ * ({@link Reader#end}) and keeps the slots before that mark until the lane has read them. So a
+ * lane's drain delivers them, even when its queue is full of another producer's events; only if
+ * the producer is about to reuse their slots does it move them to the lane's queue.
  *
  * <p>Thread-safety: {@link #publish} is called by the owning thread only; a {@link Reader}'s
  * position is claimed with compare-and-sets by its lane's thread, by the producer (detaching) and,
- * once the lane has ended, by any producer counting what is left as dropped (under the lane's
- * {@code exitLock}).
+ * once the lane has ended, by its last look and by producers taking what came late (under the
+ * lane's {@code exitLock}; see {@link AsyncLane#takeLate}).
  *
  * <p>Memory: each ring keeps 8192 slot holders and the last 8192 events published through it
  * (slots are not cleared after reading), for as long as its thread lives, and, once a lane has
@@ -104,6 +103,9 @@ final class ProducerRing implements PerThread.Owned {
         if (detached.length > 0) {
             reattachThoseWhoAsked(sequence);
         }
+        if (leaving.length > 0) {
+            attendLeaving(sequence);
+        }
         if (sequence >= gate) {
             gate = makeRoom(sequence);
         }
@@ -127,12 +129,12 @@ final class ProducerRing implements PerThread.Owned {
         }
     }
 
-    /** Counts a lane reading this ring that raised (+1) or lowered (-1) its attention; by lanes, under their exit lock. */
+    /** Counts a lane reading this ring that raised (+1) or lowered (-1) its attention; by lanes, under their exitLock. */
     void addAttention(int delta) {
         LONGS.getAndAdd(attention, PAD, (long) delta);
     }
 
-    /** A lane that may be parking or has ended: wakes it, or takes what it did not read late ({@link AsyncLane#takeLate}). */
+    /** A lane that may be parking or has ended: wakes it, or takes what it missed ({@link AsyncLane#takeLate}). */
     private void attend(Reader reader) {
         // The lane announces `sleeping` and `terminated` before its last look at the cursor; with
         // this fence, either it sees the event just published or this sees its announcement.
@@ -148,17 +150,31 @@ final class ProducerRing implements PerThread.Owned {
 
     /** Brings the readers in line with a new registry generation: new lanes attach, removed ones leave. */
     private void follow(AsyncLane[] lanes) {
-        Map<AsyncLane, Reader> current = new IdentityHashMap<>();
+        Map<AsyncLane, Reader> gone = new IdentityHashMap<>();
         for (Reader reader : attached) {
-            current.put(reader.lane, reader);
+            gone.put(reader.lane, reader);
         }
         for (Reader reader : detached) {
-            current.put(reader.lane, reader);
+            gone.put(reader.lane, reader);
         }
+        Map<AsyncLane, Reader> current = new IdentityHashMap<>();
+        for (AsyncLane lane : lanes) {
+            Reader reader = gone.remove(lane);
+            if (reader != null) {
+                current.put(lane, reader);
+            }
+        }
+        // The lanes that left first: what an ended one missed goes to the lane that replaced it
+        // before this producer starts reading for that one (see Reader#queueMark).
+        List<Reader> stillLeaving = new ArrayList<>(Arrays.asList(leaving));
+        for (Reader reader : gone.values()) {
+            leave(reader, stillLeaving);
+        }
+        leaving = stillLeaving.toArray(new Reader[0]);
         List<Reader> stayAttached = new ArrayList<>();
         List<Reader> stayDetached = new ArrayList<>();
         for (AsyncLane lane : lanes) {
-            Reader reader = current.remove(lane);
+            Reader reader = current.get(lane);
             if (reader == null) {
                 reader = new Reader(this, lane, next);
                 lane.addReader(reader);
@@ -169,22 +185,50 @@ final class ProducerRing implements PerThread.Owned {
                 stayAttached.add(reader);
             }
         }
-        List<Reader> stillLeaving = new ArrayList<>(Arrays.asList(leaving));
-        for (Reader gone : current.values()) {
-            // Its lane is closing: it reads what came before this event (from here, or from its
-            // queue if it is detached), and its drain delivers it.
-            gone.end = next;
-            if (gone.position() == DETACHED) {
-                gone.lane.removeReader(gone);
-            } else {
-                stillLeaving.add(gone);
-            }
-        }
-        leaving = stillLeaving.toArray(new Reader[0]);
         attached = stayAttached.toArray(new Reader[0]);
         detached = stayDetached.toArray(new Reader[0]);
         seen = lanes;
         gate = next; // read every position at this publish
+    }
+
+    /**
+     * A reader whose lane left the registry (it is closing): the lane reads what came before the
+     * next event, from this ring or, if detached, from its queue, and its drain delivers it.
+     */
+    private void leave(Reader reader, List<Reader> stillLeaving) {
+        reader.end = next;
+        if (reader.position() != DETACHED) {
+            // With the lane's fence between `terminated` and its last look: either that look saw
+            // this ring's last events, or this sees that the lane has ended and takes them.
+            VarHandle.fullFence();
+            if (reader.lane.terminated) {
+                reader.lane.takeLate();
+            }
+        }
+        long position = reader.position();
+        if (position == DETACHED || position >= reader.end) {
+            reader.lane.removeReader(reader);
+        } else {
+            stillLeaving.add(reader);
+        }
+    }
+
+    /**
+     * At each publish while lanes are leaving: lets go of those that have read up to their end,
+     * and makes room in one whose unread events are about to be overwritten.
+     */
+    private void attendLeaving(long sequence) {
+        for (Reader reader : leaving) {
+            long position = reader.position();
+            if (position != DETACHED && position < reader.end
+                    && (sequence - position >= SIZE || reader.lane.terminated)) {
+                position = roomFor(reader, sequence, SIZE);
+            }
+            if (position == DETACHED || position >= reader.end) {
+                leaving = remove(leaving, reader);
+                reader.lane.removeReader(reader);
+            }
+        }
     }
 
     private void reattachThoseWhoAsked(long sequence) {
@@ -202,31 +246,18 @@ final class ProducerRing implements PerThread.Owned {
     }
 
     /**
-     * Reads every attached and leaving reader's position; detaches (or, under {@code block}, waits
-     * for) those that are full, and lets go of leaving ones that have read all they had to. Returns
-     * the new gate.
+     * Reads every attached reader's position; detaches (or, under {@code block}, waits for) those
+     * that are full. Returns the new gate.
      */
     private long makeRoom(long sequence) {
         long newGate = Long.MAX_VALUE;
         for (Reader reader : attached) {
             long position = reader.position();
             if (sequence - position >= reader.limit || reader.lane.terminated) {
-                position = roomFor(reader, sequence);
+                position = roomFor(reader, sequence, reader.limit);
             }
             if (position == DETACHED) {
                 detached(reader);
-            } else {
-                newGate = Math.min(newGate, position + reader.limit);
-            }
-        }
-        for (Reader reader : leaving) {
-            long position = reader.position();
-            if (position < reader.end && (sequence - position >= reader.limit || reader.lane.terminated)) {
-                position = roomFor(reader, sequence);
-            }
-            if (position == DETACHED || position >= reader.end) {
-                leaving = remove(leaving, reader);
-                reader.lane.removeReader(reader);
             } else {
                 newGate = Math.min(newGate, position + reader.limit);
             }
@@ -240,19 +271,19 @@ final class ProducerRing implements PerThread.Owned {
     }
 
     /**
-     * Makes room in a full reader; returns its position, or {@link #DETACHED} if it had to go (the
-     * caller moves it out of its list).
+     * Makes room in a reader that trails by {@code room} events (its limit; a whole ring for a
+     * leaving one); returns its position, or {@link #DETACHED} if it had to go (the caller moves it
+     * out of its list).
      */
-    private long roomFor(Reader reader, long sequence) {
+    private long roomFor(Reader reader, long sequence, int room) {
         AsyncLane lane = reader.lane;
         if (lane.policy.whenFull() == OverflowPolicy.BLOCK && !lane.terminated) {
-            lane.blockUntil(() -> sequence - reader.position() < reader.limit || lane.terminated);
+            lane.blockUntil(() -> sequence - reader.position() < room || lane.terminated);
             long position = reader.position();
-            if (sequence - position < reader.limit && !lane.terminated) {
+            if (sequence - position < room && !lane.terminated) {
                 return position;
             }
-            // The event being published is for this lane unless it is leaving.
-            reader.waited = !lane.terminated && reader.end > sequence;
+            reader.waited = !lane.terminated; // read only if it stays detached (not if it is leaving)
         }
         if (lane.terminated) {
             // It has ended: it reads nothing more, and what it did not read goes to the lane that
@@ -263,7 +294,7 @@ final class ProducerRing implements PerThread.Owned {
         }
         long position;
         while ((position = reader.position()) != DETACHED) {
-            if (sequence - position < reader.limit && !lane.terminated) {
+            if (sequence - position < room && !lane.terminated) {
                 reader.waited = false;
                 return position; // the lane made room after all
             }
@@ -381,7 +412,7 @@ final class ProducerRing implements PerThread.Owned {
             this.lane = lane;
             this.limit = Math.min(SIZE, lane.policy.capacity());
             this.laneAttention = lane.attention;
-            // Events the lane this one replaced handed on from this producer are in the queue: first those.
+            // Events the lane this one replaced handed on from this producer, if any, are in the queue: first those.
             this.queueMark = lane.queueMarkForNewReader();
             LONGS.setRelease(position, PAD, start);
         }

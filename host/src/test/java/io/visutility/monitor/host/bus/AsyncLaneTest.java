@@ -252,11 +252,12 @@ class AsyncLaneTest {
         RecordingObserver staying = new RecordingObserver();
         register("staying", staying, DispatchPolicy.DEFAULT); // so producers keep publishing to rings
         bus.emit(event(0));
-        gated.entered.await();
+        assertThat(gated.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         for (long i = 1; i <= 10; i++) {
             bus.emit(event(i)); // 1-4 fill the queue, 5-10 are dropped
         }
         ExecutorService other = Executors.newSingleThreadExecutor();
+        ExecutorService closer = Executors.newSingleThreadExecutor();
         try {
             other.submit(() -> {
                 for (long i = 100; i < 103; i++) {
@@ -264,13 +265,18 @@ class AsyncLaneTest {
                 }
             }).get();
 
-            Future<?> closing = Executors.newSingleThreadExecutor().submit(lane::close);
+            Future<?> closing = closer.submit(lane::close);
             await().atMost(PATIENCE).until(() -> bus.size() == 1);
-            other.submit(() -> bus.emit(event(103))).get(); // this producer now sees the lane gone
+            other.submit(() -> {
+                for (long i = 103; i < 110; i++) {
+                    bus.emit(event(i)); // this producer now sees the lane gone, and goes on past its capacity
+                }
+            }).get();
             gated.release.countDown();
             closing.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             other.shutdownNow();
+            closer.shutdownNow();
         }
 
         assertThat(gated.received).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 100L, 101L, 102L);

@@ -190,6 +190,15 @@ class RingLaneRaceTest {
         }
         assertThat(switchingLanes.stream().mapToLong(lane -> lane.stats().received()).sum())
                 .as("every event reached one switching lane").isEqualTo(all);
+        assertThat(switchingLanes.stream().mapToLong(lane -> lane.stats().delivered()).sum()).isEqualTo(switching.seen.get());
+        List<Registration> everyLane = new ArrayList<>(blockingLanes);
+        everyLane.addAll(droppingLanes);
+        everyLane.addAll(switchingLanes);
+        for (Registration lane : everyLane) {
+            assertThat(lane.stats().dropped(DropReason.CLOSED)).as("late events handed on: %s", lane.stats()).isZero();
+        }
+        assertThat(everyLane.stream().mapToLong(lane -> ((AsyncLane) lane).handedOn()).sum())
+                .as("events that reached a replaced lane late, and were handed on").isPositive();
     }
 
     private static Registration last(List<Registration> lanes) {
