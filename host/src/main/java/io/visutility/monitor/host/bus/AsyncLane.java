@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * (so that under steady traffic no producer pays for a wake-up call), and after about
  * {@value #NAPS} naps of {@code 50µs} without an event parks until a producer wakes it, or for at
  * most a second: an idle lane uses next to no CPU. Before its last {@value #NAPS_WITH_ATTENTION}
- * naps it raises {@code attention}, a flag on a cache line of its own that producers read after
- * each publish; only when it is raised does a producer pay for a full fence and look at
+ * naps it raises {@code attention}, a flag on a cache line of its own, and counts itself in each
+ * ring it reads; a producer reads its ring's count after each publish, and only while it is not
+ * zero does it read the lanes' flags, and for a raised one pay for a full fence and look at
  * {@code sleeping}. (Not before the first nap: lanes that keep up with their producers nap often,
  * and each raise would cost every producer a cache miss and then a fence per event.) The lane
  * announces {@code sleeping} before its last look at the rings and queue, so a producer that saw
@@ -125,8 +126,8 @@ final class AsyncLane extends Lane implements Runnable {
     volatile boolean sleeping;
     /**
      * Raised (at {@code PAD}) while the lane may park or has terminated: a producer reading it then
-     * fences and checks {@code sleeping} and {@code terminated}. Padded: producers read it on every
-     * publish, and nothing near it changes often.
+     * fences and checks {@code sleeping} and {@code terminated}. Padded: producers read it after
+     * each publish while their ring counts a raised lane, and with each offer to the queue.
      */
     final long[] attention = new long[3 * ProducerRing.PAD];
     /** Lane-owned: whether the lane thread raised {@code attention} (drain() may have raised it too). */
@@ -438,8 +439,9 @@ final class AsyncLane extends Lane implements Runnable {
                     // Producers that offered before seeing `terminated` rely on this last look.
                     deliverLastLook();
                 } finally {
+                    // Again, in case an error came first: producers in takeLate wait for the last look.
                     terminated = true;
-                    lastLookTaken(); // even after an error: producers in takeLate wait for it
+                    lastLookTaken();
                     observer = Lane.AWAITING_RESUME; // producers' rings may still name this lane: not its plugin
                     finished = true;
                 }
@@ -790,7 +792,8 @@ final class AsyncLane extends Lane implements Runnable {
     /**
      * Raises or lowers {@code attention}, and with it this lane's share of the count of raised
      * lanes in each ring it reads (which producers read first: see {@link ProducerRing#publish}).
-     * Raising counts first, then the flag; lowering the other way round.
+     * Raising counts first, then the flag: a producer that could see the raised flag sees the
+     * count too, and so looks at the flag. (Lowering order does not matter: the lane is awake.)
      */
     private void setAttention(boolean raised) {
         synchronized (exitLock) {

@@ -220,8 +220,8 @@ final class ProducerRing implements PerThread.Owned {
     private void attendLeaving(long sequence) {
         for (Reader reader : leaving) {
             long position = reader.position();
-            if (position != DETACHED && position < reader.end
-                    && (sequence - position >= SIZE || reader.lane.terminated)) {
+            // (A leaving reader is let go as soon as it is detached: its position is never DETACHED here.)
+            if (position < reader.end && (sequence - position >= SIZE || reader.lane.terminated)) {
                 position = roomFor(reader, sequence, SIZE);
             }
             if (position == DETACHED || position >= reader.end) {
@@ -379,7 +379,7 @@ final class ProducerRing implements PerThread.Owned {
         private final long[] cursor;
         /** How far the lane may trail the producer before it is detached. */
         final int limit;
-        /** The lane's {@link AsyncLane#attention} flag, read on every publish. */
+        /** The lane's {@link AsyncLane#attention} flag, read after each publish while the ring's count is not zero. */
         final long[] laneAttention;
         private final long[] position = new long[3 * PAD];
         /**

@@ -389,10 +389,11 @@ class AsyncLaneTest {
             for (int round = 1; round <= 3; round++) {
                 long sequence = round;
                 await().atMost(PATIENCE).until(() -> lane.sleeping);
-                // After a second asleep the lane looks again only every 0.5-1 s by itself.
+                // After a second asleep the lane looks again only every second by itself (its next
+                // look is about 0.9 s away); a producer's wake-up takes microseconds.
                 await().pollDelay(Duration.ofMillis(1100)).atMost(PATIENCE).until(() -> lane.sleeping);
                 producer.submit(() -> bus.emit(event(sequence)));
-                await().atMost(Duration.ofMillis(250)).pollInterval(Duration.ofMillis(1))
+                await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(1))
                         .until(() -> observer.received.size() == sequence);
             }
         } finally {
