@@ -35,6 +35,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionEndEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -148,7 +153,9 @@ public final class ManifestLoader {
                 throw new ManifestException(fileName + ":" + (mark == null ? 1 : mark.getLine() + 1)
                         + ": YAML syntax: " + oneLine(e.getProblem() != null ? e.getProblem() : e.getMessage()));
             } catch (YAMLException | IOException e) {
-                throw new ManifestException(fileName + ": YAML: " + oneLine(e.getMessage()));
+                // SnakeYAML gives no position for its alias and nesting limits: find it here.
+                int line = lineOverLimits(text);
+                throw new ManifestException(fileName + (line > 0 ? ":" + line : "") + ": YAML: " + oneLine(e.getMessage()));
             }
             if (root == null) {
                 throw new ManifestException(fileName + ":1: the manifest is empty; expected keys: "
@@ -543,6 +550,42 @@ public final class ManifestLoader {
                 return scalar.getTag().equals(Tag.NULL) ? "nothing" : "'" + scalar.getValue() + "'";
             }
             return node instanceof SequenceNode ? "a list" : "a map";
+        }
+
+        /**
+         * The line (from 1) of the first node that breaks the alias or nesting limit, counted as
+         * SnakeYAML's composer counts them (aliases of collections; nodes nested more than one
+         * level past the limit), found in the document's events, which carry positions and
+         * expand no alias; 0 if none does.
+         */
+        private static int lineOverLimits(String text) {
+            Map<String, Boolean> anchorIsCollection = new HashMap<>();
+            int depth = 0;
+            int aliases = 0;
+            try {
+                for (Event event : new Yaml().parse(new StringReader(text))) {
+                    if (event instanceof AliasEvent alias) {
+                        if (anchorIsCollection.getOrDefault(alias.getAnchor(), false) && ++aliases > MAX_ALIASES) {
+                            return event.getStartMark().getLine() + 1;
+                        }
+                    } else if (event instanceof NodeEvent node) {
+                        if (depth + 1 > MAX_DEPTH + 1) {
+                            return event.getStartMark().getLine() + 1;
+                        }
+                        if (node.getAnchor() != null) {
+                            anchorIsCollection.put(node.getAnchor(), node instanceof CollectionStartEvent);
+                        }
+                        if (node instanceof CollectionStartEvent) {
+                            depth++;
+                        }
+                    } else if (event instanceof CollectionEndEvent) {
+                        depth--;
+                    }
+                }
+            } catch (YAMLException e) {
+                return 0; // some other problem: the message says what
+            }
+            return 0;
         }
 
         private static String oneLine(String message) {

@@ -230,7 +230,29 @@ class ManifestLoaderTest {
                     .append(p).append(", *").append(p).append(", *").append(p).append(", *").append(p).append("]\n");
         }
         yaml.append("observers:\n  - name: a\n    type: t\n    config: {bomb: *k}\n");
-        assertThat(problem(yaml.toString())).startsWith(FILE.toString()).contains("Number of aliases");
+        // b to i hold 48 aliases of collections; j's third is the 51st
+        assertThat(problem(yaml.toString())).isEqualTo(FILE
+                + ":10: YAML: Number of aliases for non-scalar nodes exceeds the specified max=50");
+    }
+
+    @Test
+    void namesTheLineWhereTheNestingGoesTooDeep() {
+        String yaml = "observers:\n  - name: a\n    type: t\n    config:\n      deep: "
+                + "[".repeat(30) + "]".repeat(30) + "\n";
+        assertThat(problem(yaml)).isEqualTo(FILE + ":5: YAML: Nesting Depth exceeded max 20");
+
+        // One mapping per line: k19's value is 21 levels deep, which SnakeYAML still takes;
+        // the key k20 is the first node past it.
+        assertThat(problem(nested(19))).doesNotContain("YAML:");
+        assertThat(problem(nested(20))).isEqualTo(FILE + ":21: YAML: Nesting Depth exceeded max 20");
+    }
+
+    private static String nested(int levels) {
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i <= levels; i++) {
+            yaml.append("  ".repeat(i)).append('k').append(i).append(i == levels ? ": v\n" : ":\n");
+        }
+        return yaml.toString();
     }
 
     @Test
