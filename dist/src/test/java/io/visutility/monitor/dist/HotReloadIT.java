@@ -102,6 +102,33 @@ class HotReloadIT {
     }
 
     @Test
+    void anObserverWhoseDispatchChangesMissesNothingAcross20Edits() throws Exception {
+        // Each edit changes the console's dispatch: a new lane replaces the old one while events flow.
+        for (int edit = 1; edit <= 20; edit++) {
+            int expected = edit;
+            String dispatch = edit % 2 == 1 ? "{mode: async, capacity: 4096, when_full: block}"
+                    : "{mode: async, capacity: 8192, when_full: block}";
+            dist.writeManifest(MANIFEST.replace("    type: console-logger\n",
+                    "    type: console-logger\n    dispatch: " + dispatch + "\n"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(host.stderr(), ": restarted console (") >= expected);
+        }
+        long fed = feeder.finish();
+        Result result = host.await(60);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("replayed " + fed + " events, rejected 0\n");
+        List<Long> seen = new ArrayList<>();
+        Matcher matcher = CONSOLE_LATENCY.matcher(result.stderr());
+        while (matcher.find()) {
+            seen.add(Long.parseLong(matcher.group(1)));
+        }
+        assertThat(seen).hasSize((int) fed);
+        for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen.get(i)).as("console event %d", i).isEqualTo(i);
+        }
+    }
+
+    @Test
     void aRemovedJarStopsItsObserverAndADroppedInJarStartsItAgain() throws Exception {
         Path trigger = dist.plugins().resolve(Distribution.bundledPlugin("retraining-trigger").getFileName());
         Path aside = root.resolve("retraining-trigger.jar");
