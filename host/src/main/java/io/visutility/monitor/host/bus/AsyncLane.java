@@ -109,12 +109,10 @@ final class AsyncLane extends Lane implements Runnable {
      */
     private long droppedQueueFullElsewhere;
     /**
-     * Events this lane took after it ended and handed on to its {@link #successor}: received by
+     * Events this lane took after it ended and handed on to its {@code successor}: received by
      * the successor, not by this lane. Guarded by {@code exitLock}.
      */
     private long handedOn;
-    /** The async lane that replaced this one ({@link EventBus#replace}): takes what reaches this one after it ended. */
-    private volatile AsyncLane successor;
     /** Whether the lane thread has taken its last look after ending (see {@link #takeLate()}); guarded by exitLock. */
     private boolean lastLookTaken;
     /** Set once the lane thread has delivered what its last look took: the lane is drained. */
@@ -440,8 +438,13 @@ final class AsyncLane extends Lane implements Runnable {
                     deliverLastLook();
                 } finally {
                     // Again, in case an error came first: producers in takeLate wait for the last look.
+                    // (Only this thread sets lastLookTaken, so it may read it without the lock; and it must
+                    // not wait for the lock here: a producer handing on to a held lane may hold it until
+                    // the swap resumes that lane, which waits for this thread.)
                     terminated = true;
-                    lastLookTaken();
+                    if (!lastLookTaken) {
+                        lastLookTaken();
+                    }
                     observer = Lane.AWAITING_RESUME; // producers' rings may still name this lane: not its plugin
                     finished = true;
                 }
@@ -871,7 +874,7 @@ final class AsyncLane extends Lane implements Runnable {
             }
             List<ModelMetricEvent> late = new ArrayList<>();
             long fromRings = sweep(late);
-            AsyncLane next = successor;
+            Lane next = successor;
             if (next == null) {
                 droppedClosed.add(late.size()); // received, and then dropped
             } else {
@@ -880,7 +883,7 @@ final class AsyncLane extends Lane implements Runnable {
             takenFromRings.add(fromRings);
             if (next != null) {
                 for (ModelMetricEvent event : late) {
-                    next.offerToQueue(event, null);
+                    next.takeHandedOn(event);
                 }
             }
         }
@@ -933,11 +936,9 @@ final class AsyncLane extends Lane implements Runnable {
         return taken;
     }
 
-    /** Makes {@code next} the lane that takes what reaches this one after it ended; before the registry names it. */
-    void replacedBy(Lane next) {
-        if (next instanceof AsyncLane async) {
-            successor = async; // a sync lane counts its events per emit: it takes nothing handed on
-        }
+    @Override
+    void takeHandedOn(ModelMetricEvent event) {
+        offerToQueue(event, null);
     }
 
     @Override

@@ -15,8 +15,8 @@ public enum DropReason {
     /** Still queued when the lane's shutdown timeout ran out. */
     SHUTDOWN,
     /**
-     * Emitted concurrently with the lane's close and reaching it after it had drained (an async lane
-     * replaced by another async lane hands such events on instead).
+     * Reaching an async lane that was closed after it had drained (one that is replaced hands such
+     * events on to its replacement instead), or held by a sync lane when it was closed.
      */
     CLOSED;
 

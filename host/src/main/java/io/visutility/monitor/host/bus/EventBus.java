@@ -212,9 +212,7 @@ public final class EventBus {
     /**
      * Replaces {@code old} by a new lane with another filter or policy, in one step: every emit
      * reaches either the old lane or the new one, never both or neither (an emit that reaches an
-     * old async lane after it has drained is handed on to a new async lane, in its producer's
-     * order; a new sync lane cannot take it, and the old lane counts it as
-     * {@link DropReason#CLOSED}). The old lane is drained
+     * old async lane after it has drained is handed on to the new lane, in its producer's order). The old lane is drained
      * (to its old observer) as by {@link Registration#close()} before this returns. The new lane
      * holds what it takes, as after {@link Registration#hold()}, until {@link Registration#resume}
      * gives it its observer: so the caller can stop the old observer first, and the new one
@@ -232,9 +230,7 @@ public final class EventBus {
             }
             lane = newLane(old.name(), filter, Lane.AWAITING_RESUME, policy);
             lane.holdFromStart(); // before any emit can see it
-            if (old instanceof AsyncLane async) {
-                async.replacedBy(lane);
-            }
+            ((Lane) old).replacedBy(lane);
             Lane[] next = current.clone();
             next[index] = lane;
             publish(next);

@@ -21,6 +21,8 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
     final FailureTracker failures;
     private final EventBus bus;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The lane that replaced this one ({@link EventBus#replace}): takes what reaches this one after it drained. */
+    volatile Lane successor;
 
     Lane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
         this.bus = bus;
@@ -38,6 +40,17 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
      * @param cells the producer's counting cells, null if the bus has no sync lane
      */
     abstract void offer(ModelMetricEvent event, ProducerCounts.Cells cells);
+
+    /** Makes {@code next} the lane that takes what reaches this one after it drained; before the registry names it. */
+    final void replacedBy(Lane next) {
+        successor = next;
+    }
+
+    /**
+     * Takes an event that reached the lane this one replaced after that lane had drained, as if it
+     * had been emitted to this one (its filter applies). Called by a producer, in its emit order.
+     */
+    abstract void takeHandedOn(ModelMetricEvent event);
 
     /** Delivers or drops what the lane holds; called once, after the lane left the bus. */
     abstract void drain();

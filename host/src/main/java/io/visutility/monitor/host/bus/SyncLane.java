@@ -35,6 +35,8 @@ final class SyncLane extends Lane {
     private final LongAdder failed = new LongAdder();
     private final LongAdder droppedPaused = new LongAdder();
     private final LongAdder droppedClosed = new LongAdder();
+    /** Events the lane this one replaced handed on: received, though not by an emit this lane counted. */
+    private final LongAdder handedOn = new LongAdder();
     private final ArrayDeque<ModelMetricEvent> held = new ArrayDeque<>(); // guarded by this
     private final LongAdder droppedQueueFull = new LongAdder();
     private final LongAdder droppedEvicted = new LongAdder();
@@ -112,12 +114,28 @@ final class SyncLane extends Lane {
     /** The slow path: the lane is closing, paused, or in a failure streak. */
     @Override
     void offer(ModelMetricEvent event, ProducerCounts.Cells cells) {
-        if (!filter.accepts(event)) {
+        if (filter.accepts(event)) {
+            deliver(event);
+        } else {
             rejected(cells);
-        } else if (holding && hold(event)) {
+        }
+    }
+
+    @Override
+    void takeHandedOn(ModelMetricEvent event) {
+        if (filter.accepts(event)) {
+            handedOn.increment();
+            deliver(event);
+        }
+    }
+
+    /**
+     * Holds, drops or delivers an event the filter accepted. A closing lane still delivers: its
+     * drain waits for the emits that saw it, so its observer is not stopped before this returns.
+     */
+    private void deliver(ModelMetricEvent event) {
+        if (holding && hold(event)) {
             return;
-        } else if (closing) {
-            droppedClosed.increment();
         } else if (failures.isPaused()) {
             droppedPaused.increment();
         } else if (call(event) == DELIVERED) {
@@ -246,7 +264,7 @@ final class SyncLane extends Lane {
     public ObserverStats stats() {
         long received;
         synchronized (generations) {
-            received = -counts.sum(rejectedSlot);
+            received = handedOn.sum() - counts.sum(rejectedSlot);
             for (int slot : generations) {
                 received += counts.sum(slot);
             }

@@ -137,6 +137,10 @@ class RingLaneRaceTest {
         Checker switching = new Checker();
         List<Registration> switchingLanes = new ArrayList<>(List.of(
                 bus.register("switching", EventFilter.ALL, switching, policy(1 << 16, OverflowPolicy.DROP_OLDEST))));
+        // From async to sync and back: a sync lane takes what reaches the async one late on the producer's thread.
+        Checker modal = new Checker();
+        List<Registration> modalLanes = new ArrayList<>(List.of(
+                bus.register("modal", EventFilter.ALL, modal, policy(8, OverflowPolicy.BLOCK))));
         AtomicBoolean emitting = new AtomicBoolean(true);
         Thread replacer = new Thread(() -> {
             // Each observer carries on in its replacement, as after a hot reload that kept it.
@@ -151,6 +155,11 @@ class RingLaneRaceTest {
                 Registration nextSwitching = bus.replace(last(switchingLanes), EventFilter.ALL, policy(1 << 16, nextPolicy));
                 nextSwitching.resume(switching);
                 switchingLanes.add(nextSwitching);
+                DispatchPolicy nextMode = modalLanes.size() % 2 == 0 ? policy(8, OverflowPolicy.BLOCK)
+                        : policy(8, OverflowPolicy.BLOCK).withMode(DispatchMode.SYNC); // blocks while it holds
+                Registration nextModal = bus.replace(last(modalLanes), EventFilter.ALL, nextMode);
+                nextModal.resume(modal);
+                modalLanes.add(nextModal);
                 LockSupport.parkNanos(1_000_000);
             }
         });
@@ -164,6 +173,7 @@ class RingLaneRaceTest {
         last(blockingLanes).close();
         last(droppingLanes).close();
         last(switchingLanes).close();
+        last(modalLanes).close();
         staying.close();
 
         long all = (long) PRODUCERS * PER_PRODUCER;
@@ -191,13 +201,23 @@ class RingLaneRaceTest {
         assertThat(switchingLanes.stream().mapToLong(lane -> lane.stats().received()).sum())
                 .as("every event reached one switching lane").isEqualTo(all);
         assertThat(switchingLanes.stream().mapToLong(lane -> lane.stats().delivered()).sum()).isEqualTo(switching.seen.get());
+        for (Registration lane : modalLanes) {
+            assertThat(lane.stats().droppedTotal()).as("modal lanes drop nothing: %s", lane.stats()).isZero();
+        }
+        assertThat(modal.outOfOrder).as("modal: events out of a producer's order, or twice").hasValue(0);
+        assertThat(modal.seen).as("every event reached the observer that went from async to sync and back once")
+                .hasValue(all);
+        assertThat(modalLanes.stream().mapToLong(lane -> lane.stats().received()).sum())
+                .as("every event reached one modal lane").isEqualTo(all);
         List<Registration> everyLane = new ArrayList<>(blockingLanes);
         everyLane.addAll(droppingLanes);
         everyLane.addAll(switchingLanes);
+        everyLane.addAll(modalLanes);
         for (Registration lane : everyLane) {
             assertThat(lane.stats().dropped(DropReason.CLOSED)).as("late events handed on: %s", lane.stats()).isZero();
         }
-        assertThat(everyLane.stream().mapToLong(lane -> ((AsyncLane) lane).handedOn()).sum())
+        assertThat(everyLane.stream().filter(lane -> lane instanceof AsyncLane)
+                .mapToLong(lane -> ((AsyncLane) lane).handedOn()).sum())
                 .as("events that reached a replaced lane late, and were handed on").isPositive();
     }
 
