@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: any number of producers may offer; only the lane thread consumes (one at a
  * time: the old thread starts the next one and ends), except after it has terminated, when
- * producers take what reaches it late under {@code exitLock}, after the lane thread's last look.
+ * producers take what reaches it late under {@code lateLock}, after the lane thread's last look.
  * Counters the lane thread owns are {@link SingleWriterCounter}s, and so are the
  * {@code queue_full} drops a ring's producer counts (in its {@link ProducerRing.Reader}); other
  * producers' counts are {@link LongAdder}s.
@@ -91,7 +91,15 @@ final class AsyncLane extends Lane implements Runnable {
     private final Batch batch = new Batch();
     /** The thread delivering now; a resume hands over to a new one (see {@link #resumeWith}). */
     private volatile Thread thread;
+    /** Guards the readers list, the attention counts in their rings and the drops counted beyond them. */
     private final Object exitLock = new Object();
+    /**
+     * Serializes what consumes the lane's buffers once it has ended: its thread's last look, then
+     * producers taking what came late. Not {@code exitLock}: a producer handing on to a held
+     * replacement may keep this one until the swap resumes that lane, and the swap must not wait
+     * for it (drain() takes {@code exitLock}).
+     */
+    private final Object lateLock = new Object();
 
     private final SingleWriterCounter delivered = new SingleWriterCounter();
     private final SingleWriterCounter failed = new SingleWriterCounter();
@@ -110,10 +118,10 @@ final class AsyncLane extends Lane implements Runnable {
     private long droppedQueueFullElsewhere;
     /**
      * Events this lane took after it ended and handed on to its {@code successor}: received by
-     * the successor, not by this lane. Guarded by {@code exitLock}.
+     * the successor, not by this lane. Written under {@code lateLock}.
      */
-    private long handedOn;
-    /** Whether the lane thread has taken its last look after ending (see {@link #takeLate()}); guarded by exitLock. */
+    private volatile long handedOn;
+    /** Whether the lane thread has taken its last look after ending (see {@link #takeLate()}); guarded by lateLock. */
     private boolean lastLookTaken;
     /** Set once the lane thread has delivered what its last look took: the lane is drained. */
     private volatile boolean finished;
@@ -377,9 +385,7 @@ final class AsyncLane extends Lane implements Runnable {
 
     /** The events this lane handed on to the lane that replaced it, after it ended. */
     long handedOn() {
-        synchronized (exitLock) {
-            return handedOn;
-        }
+        return handedOn;
     }
 
     /** The lane's {@code queue_full} drops, its own and those its readers' producers counted. */
@@ -439,8 +445,8 @@ final class AsyncLane extends Lane implements Runnable {
                 } finally {
                     // Again, in case an error came first: producers in takeLate wait for the last look.
                     // (Only this thread sets lastLookTaken, so it may read it without the lock; and it must
-                    // not wait for the lock here: a producer handing on to a held lane may hold it until
-                    // the swap resumes that lane, which waits for this thread.)
+                    // not wait for lateLock again: a producer handing on to a held replacement may keep it
+                    // until the swap resumes that lane, and the swap waits for this thread.)
                     terminated = true;
                     if (!lastLookTaken) {
                         lastLookTaken();
@@ -823,7 +829,7 @@ final class AsyncLane extends Lane implements Runnable {
      */
     private void deliverLastLook() {
         List<ModelMetricEvent> last = new ArrayList<>();
-        synchronized (exitLock) {
+        synchronized (lateLock) {
             long fromRings = sweep(last);
             batch.publishHeld(last.size()); // before the count taken from rings: see stats()
             takenFromRings.add(fromRings);
@@ -848,9 +854,9 @@ final class AsyncLane extends Lane implements Runnable {
 
     /** Lets producers waiting in {@link #takeLate()} go on. */
     private void lastLookTaken() {
-        synchronized (exitLock) {
+        synchronized (lateLock) {
             lastLookTaken = true;
-            exitLock.notifyAll();
+            lateLock.notifyAll();
         }
     }
 
@@ -861,13 +867,13 @@ final class AsyncLane extends Lane implements Runnable {
      */
     void takeLate() {
         boolean interrupted = false;
-        synchronized (exitLock) {
+        synchronized (lateLock) {
             // The last look goes first: it takes the events of producers that did not see
             // `terminated`, and those producers do not come here; so every event taken here is
             // from a producer that waits for this lock before its next emit, which keeps its order.
             while (!lastLookTaken) {
                 try {
-                    exitLock.wait();
+                    lateLock.wait();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -878,7 +884,7 @@ final class AsyncLane extends Lane implements Runnable {
             if (next == null) {
                 droppedClosed.add(late.size()); // received, and then dropped
             } else {
-                handedOn += late.size();
+                handedOn += late.size(); // only under lateLock
             }
             takenFromRings.add(fromRings);
             if (next != null) {
@@ -894,7 +900,7 @@ final class AsyncLane extends Lane implements Runnable {
 
     /**
      * Takes what the queue and the rings hold for this lane into {@code into}, under
-     * {@code exitLock} once the lane has ended; returns how many came from rings.
+     * {@code lateLock} once the lane has ended; returns how many came from rings.
      */
     private long sweep(List<ModelMetricEvent> into) {
         ModelMetricEvent event;

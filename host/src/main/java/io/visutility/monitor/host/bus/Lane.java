@@ -48,7 +48,8 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
 
     /**
      * Takes an event that reached the lane this one replaced after that lane had drained, as if it
-     * had been emitted to this one (its filter applies). Called by a producer, in its emit order.
+     * had been emitted to this one (its filter applies). Called by a producer taking what came late
+     * (its own events, or another's), before the producer of that event emits again.
      */
     abstract void takeHandedOn(ModelMetricEvent event);
 

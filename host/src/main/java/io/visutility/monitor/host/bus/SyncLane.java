@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls its observer on the producer's thread, during {@code emit}. No queue, no thread, no lock;
@@ -20,14 +24,16 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The common case, a quiet lane and a successful call, runs inline in {@link EventBus#emit}
  * (the registry lists a quiet sync lane's observer for a direct call) and writes nothing here: the bus counts emits per registry generation in the producers' own
  * cells, so this lane's {@code received} is the sum over the generations it belonged to, less
- * what its filter rejected; failures and drops are counted here, and {@code delivered} is what is
- * left. Every accepted event ends in exactly one of those three outcomes, so the derivation is
+ * what its filter rejected, plus what the async lane it replaced handed on to it; failures and
+ * drops are counted here, and {@code delivered} is what is left. Every accepted event ends in exactly one of those three outcomes, so the derivation is
  * exact.
  *
  * <p>Thread-safe: producers call it concurrently; state changes of the slow path (failure,
  * recovery, close) are serialized on this lane.
  */
 final class SyncLane extends Lane {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
 
     private final ProducerCounts counts;
     private final int rejectedSlot;
@@ -37,6 +43,8 @@ final class SyncLane extends Lane {
     private final LongAdder droppedClosed = new LongAdder();
     /** Events the lane this one replaced handed on: received, though not by an emit this lane counted. */
     private final LongAdder handedOn = new LongAdder();
+    /** Producers handing an event on to this lane right now (see {@link #takeHandedOn}). */
+    private final AtomicInteger handingOn = new AtomicInteger();
     private final ArrayDeque<ModelMetricEvent> held = new ArrayDeque<>(); // guarded by this
     private final LongAdder droppedQueueFull = new LongAdder();
     private final LongAdder droppedEvicted = new LongAdder();
@@ -123,19 +131,37 @@ final class SyncLane extends Lane {
 
     @Override
     void takeHandedOn(ModelMetricEvent event) {
-        if (filter.accepts(event)) {
-            handedOn.increment();
-            deliver(event);
+        if (!filter.accepts(event)) {
+            return;
+        }
+        // Its emit never counted in this lane's generations, so drain() waits for it by this count:
+        // with the volatile `closing`, either this sees the lane closing or drain sees it here.
+        handingOn.incrementAndGet();
+        try {
+            if (!closing) {
+                handedOn.increment();
+                deliver(event);
+            } else if (successor != null) { // set before `closing`
+                successor.takeHandedOn(event);
+            } else {
+                handedOn.increment();
+                droppedClosed.increment();
+            }
+        } finally {
+            handingOn.decrementAndGet();
         }
     }
 
     /**
      * Holds, drops or delivers an event the filter accepted. A closing lane still delivers: its
-     * drain waits for the emits that saw it, so its observer is not stopped before this returns.
+     * drain waits for the emits that saw it and for events being handed on, so its observer is not
+     * stopped before this returns.
      */
     private void deliver(ModelMetricEvent event) {
         if (holding && hold(event)) {
             return;
+        } else if (closing && observer == Lane.AWAITING_RESUME) {
+            droppedClosed.increment(); // replaced, then closed before a resume gave it an observer
         } else if (failures.isPaused()) {
             droppedPaused.increment();
         } else if (call(event) == DELIVERED) {
@@ -255,9 +281,17 @@ final class SyncLane extends Lane {
             holding = false;
             notifyAll();
         }
-        // The lane is out of every current registry: wait for direct calls still running, so that
-        // the observer's stop() never overlaps its onEvent.
-        bus().awaitEmitsBefore(-1, this, policy.shutdownTimeout());
+        // The lane is out of every current registry: wait for direct calls still running, and for
+        // events being handed on, so that the observer's stop() never overlaps its onEvent.
+        long deadline = System.nanoTime() + policy.shutdownTimeout().toNanos();
+        boolean ended = bus().awaitEmitsBefore(-1, this, policy.shutdownTimeout());
+        while (handingOn.get() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+        }
+        if (!ended || handingOn.get() > 0) {
+            LOG.warn("observer '{}' is still in onEvent after its shutdown timeout of {} ms; stopping it anyway",
+                    name, policy.shutdownTimeout().toMillis());
+        }
     }
 
     @Override
