@@ -616,8 +616,12 @@ final class AsyncLane extends Lane implements Runnable {
         while (b.start < b.end && !(holdRequested && !closing)) {
             ModelMetricEvent event = events[b.start++];
             handled++;
-            if (closing && System.nanoTime() - closeDeadline > 0) {
-                droppedShutdown.increment();
+            if (closing && (System.nanoTime() - closeDeadline > 0 || observer == Lane.AWAITING_RESUME)) {
+                if (observer == Lane.AWAITING_RESUME) {
+                    droppedClosed.increment(); // replaced, then closed before a resume gave it an observer
+                } else {
+                    droppedShutdown.increment();
+                }
                 this.delivered.add(delivered);
                 delivered = 0;
                 b.publishHeld();
@@ -836,7 +840,9 @@ final class AsyncLane extends Lane implements Runnable {
             lastLookTaken();
         }
         for (int i = 0; i < last.size(); i++) {
-            if (System.nanoTime() - closeDeadline > 0) {
+            if (observer == Lane.AWAITING_RESUME) {
+                droppedClosed.increment(); // replaced, then closed before a resume gave it an observer
+            } else if (System.nanoTime() - closeDeadline > 0) {
                 droppedShutdown.increment();
             } else {
                 long before = System.nanoTime();
@@ -882,11 +888,12 @@ final class AsyncLane extends Lane implements Runnable {
             long fromRings = sweep(late);
             Lane next = successor;
             if (next == null) {
-                droppedClosed.add(late.size()); // received, and then dropped
-            } else {
-                handedOn += late.size(); // only under lateLock
+                droppedClosed.add(late.size()); // received, and then dropped; before the count taken
             }
             takenFromRings.add(fromRings);
+            if (next != null) {
+                handedOn += late.size(); // only under lateLock; after the count taken: see stats()
+            }
             if (next != null) {
                 for (ModelMetricEvent event : late) {
                     next.takeHandedOn(event);

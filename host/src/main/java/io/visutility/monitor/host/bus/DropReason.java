@@ -15,8 +15,8 @@ public enum DropReason {
     /** Still queued when the lane's shutdown timeout ran out. */
     SHUTDOWN,
     /**
-     * Reaching an async lane after it had drained (one that is replaced hands such events on to its
-     * replacement instead), or held by a lane that was closed before a resume handed them on.
+     * Reaching a lane after it had drained, with no replacement to take it (a replaced lane hands
+     * such events on), or held by a lane that was closed before a resume gave it an observer.
      */
     CLOSED;
 

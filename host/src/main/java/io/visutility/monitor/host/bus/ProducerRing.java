@@ -32,7 +32,7 @@ import java.util.Map;
  * <p>Thread-safety: {@link #publish} is called by the owning thread only; a {@link Reader}'s
  * position is claimed with compare-and-sets by its lane's thread, by the producer (detaching) and,
  * once the lane has ended, by its last look and by producers taking what came late (under the
- * lane's {@code exitLock}; see {@link AsyncLane#takeLate}).
+ * lane's {@code lateLock}; see {@link AsyncLane#takeLate}).
  *
  * <p>Memory: each ring keeps 8192 slot holders and the last 8192 events published through it
  * (slots are not cleared after reading), for as long as its thread lives, and, once a lane has

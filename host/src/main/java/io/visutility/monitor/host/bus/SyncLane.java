@@ -136,19 +136,27 @@ final class SyncLane extends Lane {
         }
         // Its emit never counted in this lane's generations, so drain() waits for it by this count:
         // with the volatile `closing`, either this sees the lane closing or drain sees it here.
+        boolean closingNow;
         handingOn.incrementAndGet();
         try {
-            if (!closing) {
+            closingNow = closing;
+            if (!closingNow) {
                 handedOn.increment();
                 deliver(event);
-            } else if (successor != null) { // set before `closing`
-                successor.takeHandedOn(event);
+            }
+        } finally {
+            handingOn.decrementAndGet();
+        }
+        if (closingNow) {
+            // Out of drain()'s sight: passing it on does not call this lane's observer, and may wait
+            // for a held replacement that the swap resumes only once this drain returns.
+            Lane next = successor; // set before `closing`
+            if (next != null) {
+                next.takeHandedOn(event);
             } else {
                 handedOn.increment();
                 droppedClosed.increment();
             }
-        } finally {
-            handingOn.decrementAndGet();
         }
     }
 

@@ -41,6 +41,26 @@ class LaneSwapTest {
 
     @ParameterizedTest
     @EnumSource(DispatchMode.class)
+    void aReplacementClosedBeforeItsResumeCountsWhatItHeldAsClosedNotFailed(DispatchMode mode) {
+        EventBus bus = new EventBus();
+        Recorder old = new Recorder();
+        Registration lane = bus.register("replaced", EventFilter.ALL, old, DispatchPolicy.DEFAULT);
+        Registration replacement = bus.replace(lane, EventFilter.ALL, DispatchPolicy.DEFAULT.withMode(mode));
+        for (long i = 0; i < 3; i++) {
+            bus.emit(event(i)); // held: the replacement has no observer yet
+        }
+
+        replacement.close(); // given up, as when a reload fails before it resumes the new instance
+
+        ObserverStats stats = replacement.stats();
+        assertThat(stats.received()).as(stats.toString()).isEqualTo(3);
+        assertThat(stats.dropped(DropReason.CLOSED)).as(stats.toString()).isEqualTo(3);
+        assertThat(stats.failed()).isZero();
+        assertThat(old.received).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DispatchMode.class)
     void eventsEmittedDuringASwapReachTheNewObserverInOrder(DispatchMode mode) throws Exception {
         EventBus bus = new EventBus();
         DispatchPolicy d = DispatchPolicy.DEFAULT;
