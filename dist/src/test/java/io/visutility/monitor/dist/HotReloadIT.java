@@ -84,48 +84,22 @@ class HotReloadIT {
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> count(host.stderr(), "reload: plugin drift-strategies ") >= expected);
         }
-        long fed = feeder.finish();
-        Result result = host.await(60);
-
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).isEqualTo("replayed " + fed + " events, rejected 0\n");
-        List<Long> seen = new ArrayList<>();
-        Matcher matcher = CONSOLE_LATENCY.matcher(result.stderr());
-        while (matcher.find()) {
-            seen.add(Long.parseLong(matcher.group(1)));
-        }
-        assertThat(seen).hasSize((int) fed);
-        for (int i = 0; i < seen.size(); i++) {
-            assertThat(seen.get(i)).as("console event %d", i).isEqualTo(i);
-        }
+        Result result = finishAndExpectEveryEventOnTheConsoleInOrder();
         assertThat(result.stderr()).contains("reload: plugin drift-strategies 0.2.49 -> 0.2.50, observers restarted: retrain (");
     }
 
     @Test
     void anObserverWhoseDispatchChangesMissesNothingAcross20Edits() throws Exception {
-        // Each edit changes the console's dispatch: a new lane replaces the old one while events flow.
+        // Each edit changes the console's dispatch, sync to async and back: a new lane replaces the
+        // old one while events flow.
         for (int edit = 1; edit <= 20; edit++) {
             int expected = edit;
-            String dispatch = edit % 2 == 1 ? "{mode: async, capacity: 4096, when_full: block}"
-                    : "{mode: async, capacity: 8192, when_full: block}";
+            String dispatch = edit % 2 == 1 ? "{mode: sync}" : "{mode: async, capacity: 8192, when_full: block}";
             dist.writeManifest(MANIFEST.replace("    type: console-logger\n",
                     "    type: console-logger\n    dispatch: " + dispatch + "\n"));
             await().atMost(Duration.ofSeconds(20)).until(() -> count(host.stderr(), ": restarted console (") >= expected);
         }
-        long fed = feeder.finish();
-        Result result = host.await(60);
-
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).isEqualTo("replayed " + fed + " events, rejected 0\n");
-        List<Long> seen = new ArrayList<>();
-        Matcher matcher = CONSOLE_LATENCY.matcher(result.stderr());
-        while (matcher.find()) {
-            seen.add(Long.parseLong(matcher.group(1)));
-        }
-        assertThat(seen).hasSize((int) fed);
-        for (int i = 0; i < seen.size(); i++) {
-            assertThat(seen.get(i)).as("console event %d", i).isEqualTo(i);
-        }
+        finishAndExpectEveryEventOnTheConsoleInOrder();
     }
 
     @Test
@@ -356,6 +330,25 @@ class HotReloadIT {
     }
 
     /** Copies a plugin jar with other manifest attributes into the plugins folder the atomic way. */
+    /** Stops feeding, waits for the host to end its replay, and checks the console logged every event once, in order. */
+    private Result finishAndExpectEveryEventOnTheConsoleInOrder() throws Exception {
+        long fed = feeder.finish();
+        Result result = host.await(60);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("replayed " + fed + " events, rejected 0\n");
+        List<Long> seen = new ArrayList<>();
+        Matcher matcher = CONSOLE_LATENCY.matcher(result.stderr());
+        while (matcher.find()) {
+            seen.add(Long.parseLong(matcher.group(1)));
+        }
+        assertThat(seen).hasSize((int) fed);
+        for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen.get(i)).as("console event %d", i).isEqualTo(i);
+        }
+        return result;
+    }
+
     private void dropIn(Path jar, String name, Map<String, String> attributes) throws IOException {
         Path staged = dist.plugins().resolve(".staged.jar.tmp");
         Distribution.copyWithManifest(jar, staged, attributes);
