@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * overflow policy applies.
  *
  * <p>The common case, a quiet lane and a successful call, runs inline in {@link EventBus#emit}
- * (the registry lists a quiet sync lane's observer for a direct call) and writes nothing here: the bus counts emits per registry generation in the producers' own
- * cells, so this lane's {@code received} is the sum over the generations it belonged to, less
- * what its filter rejected, plus what the async lane it replaced handed on to it; failures and
- * drops are counted here, and {@code delivered} is what is left. Every accepted event ends in exactly one of those three outcomes, so the derivation is
- * exact.
+ * (the registry lists a quiet sync lane's observer for a direct call) and writes nothing here:
+ * the bus counts emits per registry generation in the producers' own cells, so this lane's
+ * {@code received} is the sum over the generations it belonged to, less what its filter
+ * rejected, plus what the async lane it replaced handed on to it; failures and drops are counted
+ * here, and {@code delivered} is what is left. Every accepted event ends in exactly one of those
+ * three outcomes, so the derivation is exact.
  *
  * <p>Thread-safe: producers call it concurrently; state changes of the slow path (failure,
  * recovery, close) are serialized on this lane.
