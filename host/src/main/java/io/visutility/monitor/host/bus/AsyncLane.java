@@ -616,12 +616,7 @@ final class AsyncLane extends Lane implements Runnable {
         while (b.start < b.end && !(holdRequested && !closing)) {
             ModelMetricEvent event = events[b.start++];
             handled++;
-            if (closing && (System.nanoTime() - closeDeadline > 0 || observer == Lane.AWAITING_RESUME)) {
-                if (observer == Lane.AWAITING_RESUME) {
-                    droppedClosed.increment(); // replaced, then closed before a resume gave it an observer
-                } else {
-                    droppedShutdown.increment();
-                }
+            if (closing && droppedAtClose()) {
                 this.delivered.add(delivered);
                 delivered = 0;
                 b.publishHeld();
@@ -840,11 +835,7 @@ final class AsyncLane extends Lane implements Runnable {
             lastLookTaken();
         }
         for (int i = 0; i < last.size(); i++) {
-            if (observer == Lane.AWAITING_RESUME) {
-                droppedClosed.increment(); // replaced, then closed before a resume gave it an observer
-            } else if (System.nanoTime() - closeDeadline > 0) {
-                droppedShutdown.increment();
-            } else {
+            if (!droppedAtClose()) {
                 long before = System.nanoTime();
                 long outcome = call(last.get(i));
                 processingTime.record(System.nanoTime() - before, 1);
@@ -856,6 +847,23 @@ final class AsyncLane extends Lane implements Runnable {
             }
             batch.publishHeld(last.size() - i - 1);
         }
+    }
+
+    /**
+     * Counts an event that a closing lane can no longer deliver, and returns whether it did: one
+     * a replacement holds when it is closed before a resume gave it an observer, or one still
+     * undelivered past the shutdown deadline.
+     */
+    private boolean droppedAtClose() {
+        if (observer == Lane.AWAITING_RESUME) {
+            droppedClosed.increment();
+            return true;
+        }
+        if (System.nanoTime() - closeDeadline > 0) {
+            droppedShutdown.increment();
+            return true;
+        }
+        return false;
     }
 
     /** Lets producers waiting in {@link #takeLate()} go on. */
@@ -893,8 +901,6 @@ final class AsyncLane extends Lane implements Runnable {
             takenFromRings.add(fromRings);
             if (next != null) {
                 handedOn += late.size(); // only under lateLock; after the count taken: see stats()
-            }
-            if (next != null) {
                 for (ModelMetricEvent event : late) {
                     next.takeHandedOn(event);
                 }
