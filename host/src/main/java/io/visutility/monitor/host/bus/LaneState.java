@@ -64,10 +64,9 @@ final class LaneState {
         return state.get() >= ENDED;
     }
 
-    /** RUNNING to HOLD_REQUESTED; returns the state after (a lane that is not running keeps its own). */
-    int requestHold() {
+    /** RUNNING to HOLD_REQUESTED (a lane that is not running keeps its state: held already, or closing). */
+    void requestHold() {
         state.compareAndSet(RUNNING, HOLD_REQUESTED);
-        return state.get();
     }
 
     /** The lane thread's acknowledgement of a hold; false if the hold is over already (resumed, or closing). */
