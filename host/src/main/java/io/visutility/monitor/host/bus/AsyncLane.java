@@ -49,13 +49,33 @@ final class AsyncLane extends Lane implements Runnable {
 
     /** @param observer the observer, or null for a replacement that holds until a resume gives it one */
     AsyncLane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
+        this(bus, name, filter, observer, policy, true);
+    }
+
+    private AsyncLane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy,
+                      boolean start) {
         super(bus, name, filter, observer, policy);
         this.state = new LaneState(observer == null ? LaneState.AWAITING_OBSERVER : LaneState.RUNNING);
         this.queue = new LaneQueue(this, policy);
         this.idle = new IdleStrategy(this);
         this.shutdown = new LaneShutdown(this, counters);
         this.loop = new DeliveryLoop(this, queue, readers, counters, idle, shutdown);
-        startThread();
+        if (start) {
+            startThread();
+        }
+    }
+
+    /**
+     * A lane with no thread of its own, for a model checker that plays the lane thread through
+     * {@link #deliverOnce()}; not registered on any bus.
+     */
+    static AsyncLane withoutThread(EventBus bus, String name, Observer observer, DispatchPolicy policy) {
+        return new AsyncLane(bus, name, EventFilter.ALL, observer, policy, false);
+    }
+
+    /** One step of the lane thread's loop without idling: takes and delivers a batch (for a model checker). */
+    int deliverOnce() {
+        return loop.deliverBatch();
     }
 
     private void startThread() {

@@ -93,7 +93,7 @@ final class DeliveryLoop {
     }
 
     /** Delivers what a hold left pending, or else the next batch from the next source. Returns the events handled. */
-    private int deliverBatch() {
+    int deliverBatch() {
         if (isEmpty()) {
             int taken = takeNext();
             if (taken == 0) {

@@ -39,10 +39,10 @@ final class ProducerRing implements PerThread.Owned {
 
     /** Slots per ring: events a lane may trail one producer by before it is detached. */
     static final int SIZE = 8192;
-    static final int MASK = SIZE - 1;
 
     final Thread owner;
-    private final Slot[] slots = new Slot[SIZE];
+    private final Slot[] slots;
+    private final int mask;
     /** The last published sequence. */
     private final Sequence cursor = new Sequence(-1);
     /** How many lanes reading this ring have their attention raised: the one value the producer reads after each publish while none is. */
@@ -62,10 +62,22 @@ final class ProducerRing implements PerThread.Owned {
     private ModelMetricEvent[] moving;
 
     ProducerRing(Thread owner) {
+        this(owner, SIZE);
+    }
+
+    /** @param size a power of two: {@link #SIZE}, or fewer slots for a model checker's small world */
+    ProducerRing(Thread owner, int size) {
         this.owner = owner;
-        for (int i = 0; i < SIZE; i++) {
+        this.slots = new Slot[size];
+        this.mask = size - 1;
+        for (int i = 0; i < size; i++) {
             slots[i] = new Slot();
         }
+    }
+
+    /** Slots in this ring. */
+    int size() {
+        return slots.length;
     }
 
     @Override
@@ -96,7 +108,7 @@ final class ProducerRing implements PerThread.Owned {
         if (sequence >= gate) {
             gate = makeRoom(sequence);
         }
-        slots[(int) sequence & MASK].event = event;
+        slots[(int) sequence & mask].event = event;
         cursor.set(sequence);
         next = sequence + 1;
         for (RingReader reader : detached) {
@@ -126,7 +138,7 @@ final class ProducerRing implements PerThread.Owned {
 
     private ModelMetricEvent[] scratch() {
         if (moving == null) {
-            moving = new ModelMetricEvent[SIZE]; // only producers whose lanes fall behind need it
+            moving = new ModelMetricEvent[slots.length]; // only producers whose lanes fall behind need it
         }
         return moving;
     }
@@ -204,8 +216,8 @@ final class ProducerRing implements PerThread.Owned {
         for (RingReader reader : leaving) {
             long position = reader.position();
             // (A leaving reader is let go as soon as it is detached: its position is never DETACHED here.)
-            if (position < reader.end && (sequence - position >= SIZE || reader.lane.ended())) {
-                position = reader.roomFor(sequence, SIZE, scratch());
+            if (position < reader.end && (sequence - position >= slots.length || reader.lane.ended())) {
+                position = reader.roomFor(sequence, slots.length, scratch());
             }
             if (position == RingReader.DETACHED || position >= reader.end) {
                 leaving = remove(leaving, reader);

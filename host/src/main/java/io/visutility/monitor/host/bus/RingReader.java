@@ -30,6 +30,7 @@ final class RingReader {
     // The ring's slots and cursor, held here so that lanes never read the ring object, whose
     // fields its producer writes on every publish.
     private final ProducerRing.Slot[] slots;
+    private final int mask;
     private final Sequence cursor;
     /** How far the lane may trail the producer before it is detached. */
     final int limit;
@@ -63,9 +64,10 @@ final class RingReader {
     RingReader(ProducerRing ring, ProducerRing.Slot[] slots, Sequence cursor, AsyncLane lane, long start) {
         this.ring = ring;
         this.slots = slots;
+        this.mask = slots.length - 1;
         this.cursor = cursor;
         this.lane = lane;
-        this.limit = Math.min(ProducerRing.SIZE, lane.policy.capacity());
+        this.limit = Math.min(slots.length, lane.policy.capacity());
         this.laneAttention = lane.attentionFlag();
         // Events the lane this one replaced handed on from this producer, if any, are in the queue: first those.
         this.queueMark = lane.queue().markForNewReader();
@@ -111,7 +113,7 @@ final class RingReader {
      */
     int copy(long from, long to, EventFilter filter, ModelMetricEvent[] into, int at) {
         for (long sequence = from; sequence < to; sequence++) {
-            ModelMetricEvent event = slots[(int) sequence & ProducerRing.MASK].event;
+            ModelMetricEvent event = slots[(int) sequence & mask].event;
             if (filter.accepts(event)) {
                 into[at++] = event;
             }
@@ -176,10 +178,10 @@ final class RingReader {
             if (last < at) {
                 break;
             }
-            long to = Math.min(last + 1, at + ProducerRing.SIZE);
+            long to = Math.min(last + 1, at + slots.length);
             int before = into.size();
             for (long sequence = at; sequence < to; sequence++) {
-                ModelMetricEvent event = slots[(int) sequence & ProducerRing.MASK].event;
+                ModelMetricEvent event = slots[(int) sequence & mask].event;
                 if (filter.accepts(event)) {
                     into.add(event);
                 }
