@@ -63,10 +63,16 @@ final class SyncLane extends Lane {
     private long lastRecoveryNanos; // guarded by this
 
     private volatile long lastFailureNanos;
-    private volatile boolean closing;
-    private volatile boolean holding;
-    /** True while neither closing, holding, nor in a failure streak: the registry may list it for direct calls. */
-    private volatile boolean quiet = true;
+    /** The lane's lifecycle; moved only under this lane's monitor (see {@link Phase}). */
+    private volatile Phase phase = Phase.RUNNING;
+    /** In a failure streak: off the direct path until a quiet delay has passed (see {@link #deliver}). */
+    private volatile boolean failing;
+
+    /**
+     * RUNNING --hold--&gt; HOLDING --resume--&gt; RUNNING; either --drain--&gt; CLOSING, which is final.
+     * A replacement starts HOLDING, with no observer until its resume.
+     */
+    private enum Phase { RUNNING, HOLDING, CLOSING }
 
     /**
      * @param recoveryDelay how long a failing lane must stay quiet before it goes back to the direct
@@ -80,7 +86,7 @@ final class SyncLane extends Lane {
         this.baseRecoveryDelayNanos = recoveryDelay.toNanos();
         this.recoveryDelayNanos = baseRecoveryDelayNanos;
         if (observer == null) {
-            holdFromStart(); // a replacement: it holds until a resume gives it its observer
+            phase = Phase.HOLDING; // a replacement: it holds until a resume gives it its observer
         }
     }
 
@@ -105,7 +111,7 @@ final class SyncLane extends Lane {
 
     /** Whether emit may call the observer directly. */
     boolean quiet() {
-        return quiet;
+        return phase == Phase.RUNNING && !failing;
     }
 
     /** The fast path's failure: count it and leave the fast path until a success. */
@@ -114,7 +120,7 @@ final class SyncLane extends Lane {
         synchronized (this) {
             lastFailureNanos = System.nanoTime();
             failures.failed(failure, lastFailureNanos);
-            quiet = false;
+            failing = true;
             long quietFor = lastFailureNanos - lastRecoveryNanos;
             if (quietFor > Math.max(2 * recoveryDelayNanos, FORGET_AFTER_NANOS)) {
                 recoveryDelayNanos = baseRecoveryDelayNanos; // the last trouble was long ago: start over
@@ -139,11 +145,11 @@ final class SyncLane extends Lane {
             return;
         }
         // Its emit never counted in this lane's generations, so drain() waits for it by this count:
-        // with the volatile `closing`, either this sees the lane closing or drain sees it here.
+        // with the volatile phase, either this sees the lane closing or drain sees it here.
         boolean closingNow;
         handingOn.incrementAndGet();
         try {
-            closingNow = closing;
+            closingNow = phase == Phase.CLOSING;
             if (!closingNow) {
                 handedOn.increment();
                 deliver(event);
@@ -154,7 +160,7 @@ final class SyncLane extends Lane {
         if (closingNow) {
             // Out of drain()'s sight: passing it on does not call this lane's observer, and may wait
             // for a held replacement that the swap resumes only once this drain returns.
-            Lane next = successor; // set before `closing`
+            Lane next = successor; // set before the phase is CLOSING
             if (next != null) {
                 next.takeHandedOn(event);
             } else {
@@ -170,14 +176,15 @@ final class SyncLane extends Lane {
      * stopped before this returns.
      */
     private void deliver(ModelMetricEvent event) {
-        if (holding && hold(event)) {
+        Phase current = phase;
+        if (current == Phase.HOLDING && hold(event)) {
             return;
-        } else if (closing && observer == null) {
+        } else if (current == Phase.CLOSING && observer == null) {
             droppedClosed.increment(); // replaced, then closed before a resume gave it an observer
         } else if (failures.isPaused()) {
             droppedPaused.increment();
         } else if (call(event) == DELIVERED) {
-            if (quiet || System.nanoTime() - lastFailureNanos <= recoveryDelayNanos) {
+            if (!failing || System.nanoTime() - lastFailureNanos <= recoveryDelayNanos) {
                 return; // back already, or not quiet long enough: decided without the lock, as most events are
             }
             boolean recovered;
@@ -187,10 +194,10 @@ final class SyncLane extends Lane {
                 // thread counts in cells of its own), and an observer that keeps failing must not
                 // be able to grow them at event rate, nor once a second for ever.
                 long now = System.nanoTime();
-                recovered = !quiet && !closing && !holding && !failures.troubled()
+                recovered = failing && phase == Phase.RUNNING && !failures.troubled()
                         && now - lastFailureNanos > recoveryDelayNanos;
                 if (recovered) {
-                    quiet = true;
+                    failing = false;
                     lastRecoveryNanos = now;
                     recoveryDelayNanos = Math.min(2 * recoveryDelayNanos, MAX_RECOVERY_DELAY_NANOS);
                 }
@@ -207,7 +214,7 @@ final class SyncLane extends Lane {
     /** Keeps an event while holding, applying the overflow policy; false if the hold ended meanwhile. */
     private synchronized boolean hold(ModelMetricEvent event) {
         long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
-        while (holding && held.size() >= policy.capacity()) {
+        while (phase == Phase.HOLDING && held.size() >= policy.capacity()) {
             switch (policy.whenFull()) {
                 case DROP_NEWEST -> {
                     droppedQueueFull.increment();
@@ -233,7 +240,7 @@ final class SyncLane extends Lane {
                 }
             }
         }
-        if (!holding) {
+        if (phase != Phase.HOLDING) {
             return false;
         }
         held.add(event);
@@ -255,8 +262,9 @@ final class SyncLane extends Lane {
     /** Makes the lane hold what it takes from now on, without waiting for calls in progress. */
     private void holdFromStart() {
         synchronized (this) {
-            holding = true;
-            quiet = false;
+            if (phase == Phase.RUNNING) {
+                phase = Phase.HOLDING;
+            }
         }
     }
 
@@ -273,8 +281,10 @@ final class SyncLane extends Lane {
                     }
                 }
             } finally {
-                holding = false;
-                quiet = !closing;
+                if (phase == Phase.HOLDING) {
+                    phase = Phase.RUNNING;
+                }
+                failing = false;
                 recoveryDelayNanos = baseRecoveryDelayNanos; // a new observer owes nothing for the old one's failures
                 notifyAll(); // producers blocked on a full hold buffer
             }
@@ -286,11 +296,9 @@ final class SyncLane extends Lane {
     @Override
     void drain() {
         synchronized (this) {
-            closing = true;
-            quiet = false;
+            phase = Phase.CLOSING;
             droppedClosed.add(held.size());
             held.clear();
-            holding = false;
             notifyAll();
         }
         // The lane is out of every current registry: wait for direct calls still running, and for
