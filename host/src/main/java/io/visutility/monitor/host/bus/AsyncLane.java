@@ -211,7 +211,7 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     boolean ringFed() {
-        return queue.ringFed;
+        return queue.ringFed();
     }
 
     /**

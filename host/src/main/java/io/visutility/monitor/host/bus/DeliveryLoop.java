@@ -152,7 +152,7 @@ final class DeliveryLoop {
             return 0;
         }
         // At most `limit`: so a lane stuck in onEvent holds no more taken events than it may trail by.
-        int taken = (int) Math.min(Math.min(BATCH, reader.limit), last - position + 1);
+        int taken = (int) Math.min(Math.min(BATCH, reader.limit()), last - position + 1);
         int accepted = reader.copy(position, position + taken, lane.filter, events, 0);
         if (!reader.claim(position, position + taken)) {
             Arrays.fill(events, 0, accepted, null);

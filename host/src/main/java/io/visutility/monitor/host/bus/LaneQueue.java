@@ -33,7 +33,7 @@ final class LaneQueue {
     private final DispatchPolicy policy;
     private final AsyncLane lane;
     /** Whether producers' rings feed the lane (every policy but drop_oldest). */
-    final boolean ringFed;
+    private final boolean ringFed;
     /** Producers moving a ring's unread events into the queue right now ("detach vs batch claim"). */
     private final AtomicInteger evacuations = new AtomicInteger();
     private final LongAdder evicted = new LongAdder();
@@ -55,6 +55,11 @@ final class LaneQueue {
         }
     }
 
+    /** Whether producers' rings feed the lane: every policy but drop_oldest. */
+    boolean ringFed() {
+        return ringFed;
+    }
+
     boolean blocks() {
         return policy.whenFull() == OverflowPolicy.BLOCK;
     }
@@ -74,7 +79,7 @@ final class LaneQueue {
         switch (policy.whenFull()) {
             case DROP_NEWEST -> {
                 if (from != null) {
-                    from.queueFull.increment();
+                    from.countQueueFull(1);
                 } else {
                     lane.readers().countQueueFull(); // an event a replaced lane handed on
                 }
@@ -116,7 +121,7 @@ final class LaneQueue {
             if (blocks()) {
                 blockTimeout.add(dropped);
             } else {
-                reader.queueFull.add(dropped);
+                reader.countQueueFull(dropped);
             }
         }
         return moved > 0;

@@ -32,7 +32,7 @@ final class LaneReaders {
         RingReader[] grown = Arrays.copyOf(current, current.length + 1);
         grown[current.length] = reader;
         if (attentionInRings) {
-            reader.ring.addAttention(1);
+            reader.ring().addAttention(1);
         }
         readers = grown;
     }
@@ -45,10 +45,10 @@ final class LaneReaders {
         RingReader[] current = readers;
         RingReader[] left = Arrays.stream(current).filter(r -> r != reader).toArray(RingReader[]::new);
         if (left.length < current.length) { // its producer and the lane may both let it go
-            queueFullElsewhere += reader.queueFull.get();
+            queueFullElsewhere += reader.queueFullDrops();
             readers = left;
             if (attentionInRings) {
-                reader.ring.addAttention(-1);
+                reader.ring().addAttention(-1);
             }
         }
     }
@@ -62,7 +62,7 @@ final class LaneReaders {
     synchronized long queueFull() {
         long total = queueFullElsewhere;
         for (RingReader reader : readers) {
-            total += reader.queueFull.get();
+            total += reader.queueFullDrops();
         }
         return total;
     }
@@ -77,14 +77,14 @@ final class LaneReaders {
         if (raised && !attentionInRings) {
             attentionInRings = true;
             for (RingReader reader : readers) {
-                reader.ring.addAttention(1);
+                reader.ring().addAttention(1);
             }
         }
         flag.setVolatile(raised ? 1 : 0);
         if (!raised && attentionInRings) {
             attentionInRings = false;
             for (RingReader reader : readers) {
-                reader.ring.addAttention(-1);
+                reader.ring().addAttention(-1);
             }
         }
     }
@@ -112,9 +112,9 @@ final class LaneReaders {
     void letEndedRingsGo(EventBus bus) {
         for (RingReader reader : readers) {
             // A thread seen ended has published its last event, and that is visible here (JLS 17.4.4).
-            if (!reader.ring.owner.isAlive() && reader.readAll()) {
+            if (!reader.ring().owner().isAlive() && reader.readAll()) {
                 remove(reader);
-                bus.forget(reader.ring);
+                bus.forget(reader.ring());
             }
         }
     }

@@ -112,12 +112,11 @@ final class ProducerRing implements PerThread.Owned {
         cursor.set(sequence);
         next = sequence + 1;
         for (RingReader reader : detached) {
-            if (reader.waited) {
-                reader.waited = false;
+            if (reader.takeWaited()) {
                 // The producer waited its block timeout for this one already.
                 reader.evacuate(sequence, sequence + 1, scratch());
             } else {
-                reader.lane.offerToQueue(event, reader);
+                reader.lane().offerToQueue(event, reader);
             }
         }
         if (attention.get() != 0) {
@@ -125,7 +124,7 @@ final class ProducerRing implements PerThread.Owned {
                 if (reader.laneWantsAttention()) {
                     // "publish vs sleep": the fence orders the cursor store before the lane's flags are read.
                     VarHandle.fullFence();
-                    reader.lane.attend();
+                    reader.lane().attend();
                 }
             }
         }
@@ -147,10 +146,10 @@ final class ProducerRing implements PerThread.Owned {
     private void follow(AsyncLane[] lanes) {
         Map<AsyncLane, RingReader> gone = new IdentityHashMap<>();
         for (RingReader reader : attached) {
-            gone.put(reader.lane, reader);
+            gone.put(reader.lane(), reader);
         }
         for (RingReader reader : detached) {
-            gone.put(reader.lane, reader);
+            gone.put(reader.lane(), reader);
         }
         Map<AsyncLane, RingReader> current = new IdentityHashMap<>();
         for (AsyncLane lane : lanes) {
@@ -191,18 +190,18 @@ final class ProducerRing implements PerThread.Owned {
      * next event, from this ring or, if detached, from its queue, and its drain delivers it.
      */
     private void leave(RingReader reader, List<RingReader> stillLeaving) {
-        reader.end = next;
+        reader.endAt(next);
         if (reader.position() != RingReader.DETACHED) {
             // "late hand-on": with the lane's fence between ending and its last look, either that
             // look saw this ring's last events, or this sees that the lane has ended and takes them.
             VarHandle.fullFence();
-            if (reader.lane.ended()) {
-                reader.lane.takeLate();
+            if (reader.lane().ended()) {
+                reader.lane().takeLate();
             }
         }
         long position = reader.position();
-        if (position == RingReader.DETACHED || position >= reader.end) {
-            reader.lane.readers().remove(reader);
+        if (position == RingReader.DETACHED || position >= reader.end()) {
+            reader.lane().readers().remove(reader);
         } else {
             stillLeaving.add(reader);
         }
@@ -216,12 +215,12 @@ final class ProducerRing implements PerThread.Owned {
         for (RingReader reader : leaving) {
             long position = reader.position();
             // (A leaving reader is let go as soon as it is detached: its position is never DETACHED here.)
-            if (position < reader.end && (sequence - position >= slots.length || reader.lane.ended())) {
+            if (position < reader.end() && (sequence - position >= slots.length || reader.lane().ended())) {
                 position = reader.roomFor(sequence, slots.length, scratch());
             }
-            if (position == RingReader.DETACHED || position >= reader.end) {
+            if (position == RingReader.DETACHED || position >= reader.end()) {
                 leaving = remove(leaving, reader);
-                reader.lane.readers().remove(reader);
+                reader.lane().readers().remove(reader);
             }
         }
     }
@@ -244,14 +243,14 @@ final class ProducerRing implements PerThread.Owned {
         long newGate = Long.MAX_VALUE;
         for (RingReader reader : attached) {
             long position = reader.position();
-            if (sequence - position >= reader.limit || reader.lane.ended()) {
-                position = reader.roomFor(sequence, reader.limit, scratch());
+            if (sequence - position >= reader.limit() || reader.lane().ended()) {
+                position = reader.roomFor(sequence, reader.limit(), scratch());
             }
             if (position == RingReader.DETACHED) {
                 attached = remove(attached, reader);
                 detached = append(detached, reader);
             } else {
-                newGate = Math.min(newGate, position + reader.limit);
+                newGate = Math.min(newGate, position + reader.limit());
             }
         }
         return newGate;

@@ -25,15 +25,15 @@ final class RingReader {
      * The ring itself: for seeing that its thread has ended and letting it go, and for counting the
      * lane's attention in it; never read on the lane's hot path.
      */
-    final ProducerRing ring;
-    final AsyncLane lane;
+    private final ProducerRing ring;
+    private final AsyncLane lane;
     // The ring's slots and cursor, held here so that lanes never read the ring object, whose
     // fields its producer writes on every publish.
     private final ProducerRing.Slot[] slots;
     private final int mask;
     private final Sequence cursor;
     /** How far the lane may trail the producer before it is detached. */
-    final int limit;
+    private final int limit;
     /** The lane's attention flag, read after each publish while the ring's count is not zero. */
     private final Sequence laneAttention;
     private final Sequence position;
@@ -41,7 +41,7 @@ final class RingReader {
      * The first sequence that is not for this lane: {@code Long.MAX_VALUE} until the lane leaves
      * the registry, then the producer's next sequence when it saw that.
      */
-    volatile long end = Long.MAX_VALUE;
+    private volatile long end = Long.MAX_VALUE;
     /** Set by the lane (its queue is empty), cleared by the producer once it has reattached it. */
     private volatile boolean comeBack;
     /**
@@ -49,9 +49,9 @@ final class RingReader {
      * a lane kept full costs the producer no atomic instruction per event. The lane adds it to its
      * stats, and folds it into its own count when it lets the reader go.
      */
-    final SingleWriterCounter queueFull = new SingleWriterCounter();
+    private final SingleWriterCounter queueFull = new SingleWriterCounter();
     /** Producer-owned: detached after waiting out a block timeout in this publish. */
-    boolean waited;
+    private boolean waited;
     /** Lane-owned: it asked to come back and has not seen the producer reattach it yet. */
     private boolean asked;
     /**
@@ -72,6 +72,46 @@ final class RingReader {
         // Events the lane this one replaced handed on from this producer, if any, are in the queue: first those.
         this.queueMark = lane.queue().markForNewReader();
         this.position = new Sequence(start);
+    }
+
+    ProducerRing ring() {
+        return ring;
+    }
+
+    AsyncLane lane() {
+        return lane;
+    }
+
+    /** How far the lane may trail the producer before it is detached. */
+    int limit() {
+        return limit;
+    }
+
+    /** The first sequence that is not for this lane ({@code Long.MAX_VALUE} while it is registered). */
+    long end() {
+        return end;
+    }
+
+    /** Marks where the lane's events end: the producer's next sequence when it saw the lane leave. By the producer, once. */
+    void endAt(long sequence) {
+        end = sequence;
+    }
+
+    /** Counts one of this producer's events dropped as {@code queue_full}; by the producer only. */
+    void countQueueFull(long dropped) {
+        queueFull.add(dropped);
+    }
+
+    /** The {@code queue_full} drops this ring's producer counted. */
+    long queueFullDrops() {
+        return queueFull.get();
+    }
+
+    /** Whether the producer waited out a block timeout for this reader in this publish, and forgets it; by the producer. */
+    boolean takeWaited() {
+        boolean was = waited;
+        waited = false;
+        return was;
     }
 
     long position() {
