@@ -81,8 +81,13 @@ final class DeliveryLoop {
 
     /** Parks the lane thread while a hold lasts ("hold acknowledgement"): HELD tells the hold that no call is running. */
     private void waitWhileHeld() {
-        state.acknowledgeHold();
-        while (LaneState.holds(state.get())) {
+        int now;
+        while (LaneState.holds(now = state.get())) {
+            // Acknowledge every hold, also one that came while this thread was already parked here
+            // (a resume it had not seen yet, then a new hold): no call is running.
+            if (now == LaneState.HOLD_REQUESTED && state.acknowledgeHold()) {
+                continue;
+            }
             LockSupport.park(lane);
         }
     }

@@ -252,4 +252,23 @@ class LaneSwapTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !old.isAlive());
         assertThat(lane.stats().delivered()).isEqualTo(51);
     }
+
+    /** A hold right after a resume: the lane thread may still be parked from the first hold, and must acknowledge this one too. */
+    @ParameterizedTest
+    @EnumSource(DispatchMode.class)
+    void aHoldRightAfterAResumeReturnsTrueAtOnce(DispatchMode mode) {
+        EventBus bus = new EventBus();
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        DispatchPolicy policy = new DispatchPolicy(mode, d.capacity(), d.whenFull(), d.blockTimeout(),
+                d.failuresBeforePause(), d.pause(), d.maxPause(), Duration.ofSeconds(2));
+        Registration lane = bus.register("held-again", EventFilter.ALL, new Recorder(), policy);
+        Registration replacement = bus.replace(lane, EventFilter.ALL, policy); // starts held, with no observer
+        for (int round = 0; round < 20; round++) {
+            replacement.resume(new Recorder());
+            // Without the acknowledgement the hold waits out its 2 s timeout and returns false.
+            assertThat(replacement.hold()).as("round %d", round).isTrue();
+        }
+        replacement.resume(new Recorder());
+        replacement.close();
+    }
 }
