@@ -605,7 +605,8 @@ public final class ManifestLoader {
             Matcher construct = e.getContext() == null ? null : CONTEXT.matcher(e.getContext());
             if (opened != null && construct != null && construct.matches()) {
                 // A block construct has no opening bracket or quote: it starts at its first key or '-'.
-                String what = construct.group(1).replace("scalar", "string").replace("block collection", "block sequence");
+                String what = construct.group(1).replace("scalar", "string")
+                        .replace("block collection", "block sequence");
                 message.append(" (the ").append(what).append(what.startsWith("block") ? " started" : " opened")
                         .append(" at line ").append(opened.getLine() + 1)
                         .append(", column ").append(opened.getColumn() + 1).append(')');

@@ -170,6 +170,12 @@ public final class ObserverSet implements AutoCloseable {
                 changes.add("restarted " + spec.name() + swap(current, spec, instance));
             }
         }
+        // Added ones were appended: put every running observer back in the new manifest's order.
+        Map<String, Active> ordered = new LinkedHashMap<>();
+        desired.keySet().stream().filter(active::containsKey).forEach(name -> ordered.put(name, active.get(name)));
+        active.clear();
+        active.putAll(ordered);
+        publishRegistrations();
         waiting.clear();
         waiting.putAll(nowWaiting);
         return String.join(", ", changes);
