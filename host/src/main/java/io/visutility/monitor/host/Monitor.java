@@ -141,7 +141,6 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
         return plugins.catalog().problems().size();
     }
 
-    /** Why the last manifest reload was rejected, or null if it was applied (or none was tried). */
     /** Records that the manifest file cannot be read now (deleted, say): {@code /healthz} shows it. */
     public void manifestUnreadable(String problem) {
         lastReloadError = problem;
@@ -149,6 +148,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
         LOG.error("reload: {}; keeping the running configuration until it can be read", problem);
     }
 
+    /** Why the last manifest reload was rejected, or null if it was applied (or none was tried). */
     public String lastReloadError() {
         return lastReloadError;
     }

@@ -203,7 +203,7 @@ class ObserverSetReloadTest {
     }
 
     @Test
-    void aNewEntryWhoseTypeNoPluginProvidesWaitsForIt() throws Exception {
+    void aNewEntryWhoseTypeNoPluginProvidesWaitsForItAndStartsInItsPlaceWhenItComes() throws Exception {
         start("""
                 observers:
                   - name: steady
@@ -212,15 +212,23 @@ class ObserverSetReloadTest {
 
         String changes = observers.apply(manifest("""
                 observers:
-                  - name: steady
-                    type: recorder
                   - name: later
                     type: not-yet
+                  - name: steady
+                    type: recorder
                 """), catalog);
 
         assertThat(changes).isEmpty();
         assertThat(observers.names()).containsExactly("steady");
         assertThat(observers.waiting()).isEqualTo(Map.of("later", "not-yet"));
+
+        plugins.load(plugin("late").observer("not-yet").writeTo(dir.resolve("late.jar")));
+        List<String> started = observers.startWaiting(plugins.catalog());
+
+        assertThat(started).containsExactly("later");
+        assertThat(observers.names()).containsExactly("later", "steady");
+        assertThat(observers.waiting()).isEmpty();
         assertThat(Journal.linesOf("steady")).containsExactly("steady #1 start 1.0.0 label=");
+        assertThat(Journal.linesOf("later")).containsExactly("later #2 start 1.0.0 label=");
     }
 }
