@@ -55,13 +55,13 @@ public final class EventBus {
     private record Registry(Lane[] lanes, Lane[] offered, Observer[] direct, EventFilter[] filters,
                             AsyncLane[] ringLanes, int generation) {
         static Registry of(Lane[] lanes, int generation) {
-            Lane[] offered = Arrays.stream(lanes).filter(l -> !(l instanceof AsyncLane a && a.ringFed))
+            Lane[] offered = Arrays.stream(lanes).filter(l -> !(l instanceof AsyncLane a && a.ringFed()))
                     .toArray(Lane[]::new);
             return new Registry(lanes, offered,
                     Arrays.stream(offered).map(l -> l instanceof SyncLane s && s.quiet() ? l.observer : null)
                             .toArray(Observer[]::new),
                     Arrays.stream(offered).map(l -> l.filter).toArray(EventFilter[]::new),
-                    Arrays.stream(lanes).filter(l -> l instanceof AsyncLane a && a.ringFed)
+                    Arrays.stream(lanes).filter(l -> l instanceof AsyncLane a && a.ringFed())
                             .toArray(AsyncLane[]::new),
                     generation);
         }
@@ -80,6 +80,7 @@ public final class EventBus {
      * @param policy how events reach the observer
      */
     public Registration register(String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
+        Objects.requireNonNull(observer, "observer");
         synchronized (writeLock) {
             Lane lane = newLane(name, filter, observer, policy);
             Lane[] current = registry.lanes();
@@ -100,8 +101,8 @@ public final class EventBus {
         }
         ProducerCounts.Cells cells = counts.cells();
         while (true) {
-            // Announce the emit with a full fence, then look again: a hold that republished in
-            // between either sees this announcement or is seen here (and this emit starts over).
+            // "announce vs hold": announce the emit with a full fence, then look again: a hold that
+            // republished in between either sees this announcement or is seen here (and this emit starts over).
             cells.announce(current.generation());
             Registry now = registry;
             if (now == current) {
@@ -228,8 +229,7 @@ public final class EventBus {
             if (index < 0) {
                 throw new IllegalArgumentException("not registered: " + old.name());
             }
-            lane = newLane(old.name(), filter, Lane.AWAITING_RESUME, policy);
-            lane.holdFromStart(); // before any emit can see it
+            lane = newLane(old.name(), filter, null, policy); // it holds until a resume gives it the observer
             ((Lane) old).replacedBy(lane);
             Lane[] next = current.clone();
             next[index] = lane;

@@ -15,7 +15,10 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
 
     final String name;
     final EventFilter filter;
-    /** Replaced by {@link #resume} during a hot reload. */
+    /**
+     * Replaced by {@link #resume} during a hot reload; null in a lane made by
+     * {@link EventBus#replace} until its resume, and in an async lane once it has drained.
+     */
     volatile Observer observer;
     final DispatchPolicy policy;
     final FailureTracker failures;
@@ -28,7 +31,7 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
         this.bus = bus;
         this.name = Objects.requireNonNull(name, "name");
         this.filter = Objects.requireNonNull(filter, "filter");
-        this.observer = Objects.requireNonNull(observer, "observer");
+        this.observer = observer;
         this.policy = Objects.requireNonNull(policy, "policy");
         this.failures = new FailureTracker(name, policy);
     }
@@ -93,17 +96,6 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
 
     /** Makes the next events wait in the lane; returns false if the call in progress did not end in time. */
     abstract boolean holdEvents();
-
-    /** The observer of a lane made by {@link EventBus#replace} until its resume: never called, the lane holds. */
-    static final Observer AWAITING_RESUME = event -> {
-        throw new IllegalStateException("a replacing lane delivers only after resume gives it its observer");
-    };
-
-    /**
-     * Makes the lane hold what it takes from now on, without waiting for calls in progress.
-     * {@link EventBus#replace} calls it before the lane is published, when none can be.
-     */
-    abstract void holdFromStart();
 
     /** Sends the held events, and all later ones, to {@code next}; returns how many were held. */
     abstract int resumeWith(Observer next);

@@ -79,6 +79,9 @@ final class SyncLane extends Lane {
         this.rejectedSlot = rejectedSlot;
         this.baseRecoveryDelayNanos = recoveryDelay.toNanos();
         this.recoveryDelayNanos = baseRecoveryDelayNanos;
+        if (observer == null) {
+            holdFromStart(); // a replacement: it holds until a resume gives it its observer
+        }
     }
 
     /** Records that registry generation {@code slot} contains this lane; called under the bus's write lock. */
@@ -169,7 +172,7 @@ final class SyncLane extends Lane {
     private void deliver(ModelMetricEvent event) {
         if (holding && hold(event)) {
             return;
-        } else if (closing && observer == Lane.AWAITING_RESUME) {
+        } else if (closing && observer == null) {
             droppedClosed.increment(); // replaced, then closed before a resume gave it an observer
         } else if (failures.isPaused()) {
             droppedPaused.increment();
@@ -249,8 +252,8 @@ final class SyncLane extends Lane {
         return droppedBlockTimeout.sum();
     }
 
-    @Override
-    void holdFromStart() {
+    /** Makes the lane hold what it takes from now on, without waiting for calls in progress. */
+    private void holdFromStart() {
         synchronized (this) {
             holding = true;
             quiet = false;

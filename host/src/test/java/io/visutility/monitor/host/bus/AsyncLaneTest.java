@@ -370,7 +370,7 @@ class AsyncLaneTest {
 
         Thread laneThread = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("lane-idle-check")).findFirst().orElseThrow();
-        await().atMost(PATIENCE).until(() -> lane.sleeping);
+        await().atMost(PATIENCE).until(() -> lane.sleeping());
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpuBefore = threads.getThreadCpuTime(laneThread.getId());
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
@@ -388,10 +388,10 @@ class AsyncLaneTest {
         try {
             for (int round = 1; round <= 3; round++) {
                 long sequence = round;
-                await().atMost(PATIENCE).until(() -> lane.sleeping);
+                await().atMost(PATIENCE).until(() -> lane.sleeping());
                 // After a second asleep the lane looks again only every second by itself (its next
                 // look is about 0.9 s away); a producer's wake-up takes microseconds.
-                await().pollDelay(Duration.ofMillis(1100)).atMost(PATIENCE).until(() -> lane.sleeping);
+                await().pollDelay(Duration.ofMillis(1100)).atMost(PATIENCE).until(() -> lane.sleeping());
                 producer.submit(() -> bus.emit(event(sequence)));
                 await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(1))
                         .until(() -> observer.received.size() == sequence);
@@ -404,7 +404,7 @@ class AsyncLaneTest {
     @Test
     void callsOfAMicrosecondOrMoreAreTimedOneByOneSoOneSlowCallShowsAsOne() {
         Registration lane = register("timed", event -> {
-            long until = System.nanoTime() + 2 * AsyncLane.TIME_EACH_CALL_ABOVE_NANOS;
+            long until = System.nanoTime() + 2 * DeliveryLoop.TIME_EACH_CALL_ABOVE_NANOS;
             while (System.nanoTime() < until) {
                 Thread.onSpinWait(); // an observer whose calls take a few microseconds
             }

@@ -1,0 +1,232 @@
+package io.visutility.monitor.host.bus;
+
+import io.visutility.monitor.api.ModelMetricEvent;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.MpmcArrayQueue;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.QueueProgressIndicators;
+
+/**
+ * An async lane's own bounded lock-free queue and its {@link OverflowPolicy}: JCTools'
+ * multi-producer single-consumer array queue, which takes a ring's unread events when the lane
+ * falls behind it and that ring's later events until the lane has caught up; or, for
+ * {@link OverflowPolicy#DROP_OLDEST}, a multi-consumer queue that takes every event (a producer
+ * removes the oldest), and no ring feeds the lane.
+ *
+ * <p>Thread-safety: any number of producers offer; the lane thread polls (and, once the lane has
+ * ended, producers under the lane's late lock). Drop counts are {@link LongAdder}s, except
+ * {@code queue_full}, which the producer's {@link RingReader} or {@link LaneReaders} keeps.
+ */
+final class LaneQueue {
+
+    private static final int BLOCK_YIELDS = 100;
+    private static final long BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+
+    private final MessagePassingQueue<ModelMetricEvent> queue;
+    private final QueueProgressIndicators indices;
+    private final DispatchPolicy policy;
+    private final AsyncLane lane;
+    /** Whether producers' rings feed the lane (every policy but drop_oldest). */
+    final boolean ringFed;
+    /** Producers moving a ring's unread events into the queue right now ("detach vs batch claim"). */
+    private final AtomicInteger evacuations = new AtomicInteger();
+    private final LongAdder evicted = new LongAdder();
+    private final LongAdder blockTimeout = new LongAdder();
+
+    LaneQueue(AsyncLane lane, DispatchPolicy policy) {
+        this.lane = lane;
+        this.policy = policy;
+        if (policy.whenFull() == OverflowPolicy.DROP_OLDEST) {
+            MpmcArrayQueue<ModelMetricEvent> mpmc = new MpmcArrayQueue<>(policy.capacity());
+            this.queue = mpmc;
+            this.indices = mpmc;
+            this.ringFed = false;
+        } else {
+            MpscArrayQueue<ModelMetricEvent> mpsc = new MpscArrayQueue<>(policy.capacity());
+            this.queue = mpsc;
+            this.indices = mpsc;
+            this.ringFed = true;
+        }
+    }
+
+    boolean blocks() {
+        return policy.whenFull() == OverflowPolicy.BLOCK;
+    }
+
+    /**
+     * Offers an event the lane's filter accepted, applying the overflow policy; returns whether it
+     * is now queued.
+     *
+     * @param from the reader of the ring whose producer offers (it counts that producer's
+     *             {@code queue_full} drops), or null for a lane no ring feeds and for an event the
+     *             lane this one replaced hands on
+     */
+    boolean offer(ModelMetricEvent event, RingReader from) {
+        if (queue.offer(event)) {
+            return true;
+        }
+        switch (policy.whenFull()) {
+            case DROP_NEWEST -> {
+                if (from != null) {
+                    from.queueFull.increment();
+                } else {
+                    lane.readers().countQueueFull(); // an event a replaced lane handed on
+                }
+                return false;
+            }
+            case DROP_OLDEST -> {
+                do {
+                    if (queue.relaxedPoll() != null) {
+                        evicted.increment();
+                    }
+                } while (!queue.offer(event));
+                return true;
+            }
+            default -> {
+                if (blockUntil(() -> queue.offer(event))) {
+                    return true;
+                }
+                blockTimeout.increment();
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Takes {@code events[0..count)}, which a producer moved out of its ring because the lane had
+     * not read them: into the queue while it has room, claimed a batch at a time; the rest are
+     * dropped as the policy counts them (a blocking producer waited for the ring already). Returns
+     * whether any was queued.
+     */
+    boolean evacuate(RingReader reader, ModelMetricEvent[] events, int count) {
+        Replay replay = new Replay(events);
+        int moved = 0;
+        int claimed;
+        while (moved < count && (claimed = queue.fill(replay, count - moved)) > 0) {
+            moved += claimed; // fill asks the replay for exactly what it claimed
+        }
+        int dropped = count - moved;
+        if (dropped > 0) {
+            if (blocks()) {
+                blockTimeout.add(dropped);
+            } else {
+                reader.queueFull.add(dropped);
+            }
+        }
+        return moved > 0;
+    }
+
+    /** Events from an array, in order, for {@link MessagePassingQueue#fill}. */
+    private static final class Replay implements MessagePassingQueue.Supplier<ModelMetricEvent> {
+        private final ModelMetricEvent[] events;
+        private int next;
+
+        Replay(ModelMetricEvent[] events) {
+            this.events = events;
+        }
+
+        @Override
+        public ModelMetricEvent get() {
+            return events[next++];
+        }
+    }
+
+    /**
+     * A producer's wait under {@link OverflowPolicy#BLOCK}: until {@code done} (asked again after
+     * each pause), for at most the block timeout, waking the lane while it sleeps. Returns whether
+     * {@code done} came true.
+     */
+    boolean blockUntil(BooleanSupplier done) {
+        long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
+        int attempts = 0;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            lane.wakeIfSleeping();
+            // Yield first: on a busy machine that is what lets the lane thread make room.
+            if (attempts++ < BLOCK_YIELDS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(BLOCK_PARK_NANOS);
+            }
+        }
+        return true;
+    }
+
+    void evacuationStarts() {
+        evacuations.incrementAndGet();
+    }
+
+    void evacuationEnds() {
+        evacuations.decrementAndGet();
+    }
+
+    /**
+     * Whether the queue holds nothing, and no producer is moving events into it. Evacuations are
+     * read first: a producer counts itself before it claims a reader's position.
+     */
+    boolean emptyAndSettled() {
+        return evacuations.get() == 0 && queue.isEmpty();
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    int size() {
+        return queue.size();
+    }
+
+    /** Polls up to {@code max} events into {@code into}; by the lane thread. Returns how many. */
+    int drainTo(ModelMetricEvent[] into, int max) {
+        int taken = 0;
+        ModelMetricEvent event;
+        while (taken < max && (event = queue.relaxedPoll()) != null) {
+            into[taken++] = event;
+        }
+        return taken;
+    }
+
+    /** Takes everything queued into {@code into}, waiting out offers in flight; once the lane has ended. */
+    void sweep(List<ModelMetricEvent> into) {
+        ModelMetricEvent event;
+        while ((event = queue.relaxedPoll()) != null || !queue.isEmpty()) {
+            if (event != null) {
+                into.add(event);
+            }
+        }
+    }
+
+    long producerIndex() {
+        return indices.currentProducerIndex();
+    }
+
+    long consumerIndex() {
+        return indices.currentConsumerIndex();
+    }
+
+    /**
+     * Where a new reader's lane starts reading its ring: once its queue is past what it holds now,
+     * -1 if the queue is empty. What it holds may include events the lane this one replaced
+     * handed on from that reader's producer, which must come first ("reattach order").
+     */
+    long markForNewReader() {
+        long produced = indices.currentProducerIndex();
+        return produced > indices.currentConsumerIndex() ? produced : -1;
+    }
+
+    long evicted() {
+        return evicted.sum();
+    }
+
+    long blockTimeouts() {
+        return blockTimeout.sum();
+    }
+}
