@@ -224,7 +224,8 @@ class HostileInputsIT {
 
                 // --- YAML: the running manifest overwritten; the reload is rejected and the host keeps going
                 yaml("YAML syntax error", good -> good + "  - name: broken\n    type: [console-logger\n", true,
-                        "{file}:20: YAML syntax: expected ',' or ']', but got <stream end>"),
+                        "{file}:20: YAML syntax: expected ',' or ']', but got <stream end> (the flow sequence opened at "
+                                + "line 19, column 11)"),
                 yaml("global tag", good -> good + "  - name: evil\n    type: console-logger\n    config: {x: "
                                 + "!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL "
                                 + "[\"http://x\"]]]]}\n", true,

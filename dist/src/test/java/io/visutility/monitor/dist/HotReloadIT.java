@@ -107,25 +107,28 @@ class HotReloadIT {
         Path trigger = dist.plugins().resolve(Distribution.bundledPlugin("retraining-trigger").getFileName());
         Path aside = root.resolve("retraining-trigger.jar");
         Files.move(trigger, aside);
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "reload: plugin retraining-trigger 0.1.0 removed (" + trigger.getFileName()
                         + "), observers stopped: retrain"));
         // Logged just after the removal line, so it may not have reached the pipe yet.
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "observers waiting for a plugin that provides their type: retrain (retraining-trigger)"));
         feeder.drift("while-away");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("p_value=0.001"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("p_value=0.001"));
 
         long dropped = System.nanoTime();
         Files.copy(aside, dist.plugins().resolve(".incoming.tmp"));
         Files.move(dist.plugins().resolve(".incoming.tmp"), trigger, StandardCopyOption.ATOMIC_MOVE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("reload: observers started: retrain"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("reload: observers started: retrain"));
         feeder.drift("back");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=back version=v1"));
         long millis = (System.nanoTime() - dropped) / 1_000_000;
 
-        assertThat(millis).as("from mv to a triggered retraining").isLessThan(3_000);
+        // A pick-up takes a few debounces (100ms here); through a child JVM on a loaded 2-core
+        // machine 6 s leaves room, and it is far under the 30 s the two awaits above allow, so a
+        // pick-up left to some later look still fails.
+        assertThat(millis).as("from mv to a triggered retraining").isLessThan(6_000);
         assertThat(host.stderr()).doesNotContain("retraining triggered model=while-away");
     }
 
@@ -133,12 +136,12 @@ class HotReloadIT {
     void aRemovedJarIsSucceededByAJarOfTheSamePluginThatWasRefusedAsADuplicate() throws Exception {
         Path running = dist.plugins().resolve(Distribution.bundledPlugin("console-logger").getFileName());
         dropIn(running, "z-console-logger-copy.jar", Map.of("Plugin-Version", "0.1.1"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("plugin z-console-logger-copy.jar "
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("plugin z-console-logger-copy.jar "
                 + "skipped: plugin id 'console-logger' is already loaded from " + running.getFileName()));
 
         Files.delete(running);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "reload: plugin console-logger 0.1.0 -> 0.1.1, observers restarted: console ("));
         assertThat(host.stderr()).doesNotContain("observers waiting for a plugin that provides their type: console");
     }
@@ -147,10 +150,10 @@ class HotReloadIT {
     void aReplacedJarsNewVersionTakesOver() throws Exception {
         Path jar = Distribution.bundledPlugin("drift-strategies");
         dropIn(jar, jar.getFileName().toString(), Map.of("Plugin-Version", "1.1.0"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "reload: plugin drift-strategies 0.1.0 -> 1.1.0, observers restarted: retrain ("));
         feeder.drift("after-upgrade");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=after-upgrade version=v1"));
 
         assertThat(dist.run("plugins", "--config", dist.manifest().toString()).stdout())
@@ -164,11 +167,11 @@ class HotReloadIT {
         Files.writeString(broken, "not a jar");
         Files.move(broken, jar, StandardCopyOption.REPLACE_EXISTING);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "reload: plugin drift-strategies 0.1.0 -> 0.1.0 (kept), observers restarted: retrain ("));
         assertThat(host.stderr()).contains("plugin " + jar.getFileName() + " skipped: not a valid jar file");
         feeder.drift("still-served");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=still-served version=v1"));
     }
 
@@ -177,21 +180,21 @@ class HotReloadIT {
         Path running = dist.plugins().resolve(Distribution.bundledPlugin("drift-strategies").getFileName());
         String pinned = MANIFEST.replace("  dir: ../plugins\n", "  dir: ../plugins\n  verify: {drift-strategies: %s}\n");
         dist.writeManifest(pinned.formatted(sha256(running)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: manifest "));
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("reload: manifest "));
 
         Path upgrade = root.resolve("drift-strategies-1.1.0.jar");
         Distribution.copyWithManifest(running, upgrade, Map.of("Plugin-Version", "1.1.0"));
         dropIn(upgrade, running.getFileName().toString(), Map.of());
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "reload: plugin drift-strategies 0.1.0 -> 0.1.0 (kept)"));
         assertThat(host.stderr()).contains("refused: its SHA-256 is " + sha256(upgrade) + " but plugins.verify pins "
                 + sha256(Distribution.bundledPlugin("drift-strategies")) + " for plugin drift-strategies");
 
         dist.writeManifest(pinned.formatted(sha256(upgrade)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "reload: plugin drift-strategies 0.1.0 -> 1.1.0, observers restarted: retrain ("));
         feeder.drift("pinned-upgrade");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=pinned-upgrade version=v1"));
     }
 
@@ -202,18 +205,18 @@ class HotReloadIT {
         Distribution.copyWithManifest(running, root.resolve("future.jar"),
                 Map.of("Plugin-Version", "9.0.0", "Plugin-Requires", ">=9.0.0"));
         dropIn(root.resolve("future.jar"), future.getFileName().toString(), Map.of());
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "plugin drift-strategies-9.0.0.jar skipped: plugin id 'drift-strategies' is already loaded"));
 
         dist.writeManifest(MANIFEST.replace("  dir: ../plugins\n",
                 "  dir: ../plugins\n  verify: {drift-strategies: " + sha256(future) + "}\n"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: rejected "));
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("reload: rejected "));
         assertThat(host.stderr()).contains(":3: plugins.verify.drift-strategies: drift-strategies-9.0.0.jar matches the "
                 + "pin but cannot be loaded: plugin drift-strategies requires host version '>=9.0.0' (Plugin-Requires)",
                 "drift-strategies 0.1.0 keeps running");
         feeder.drift("old-version-serves");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=old-version-serves version=v1"));
     }
 
@@ -244,7 +247,7 @@ class HotReloadIT {
                     """);
             // At the latest 10 debounces (1 s) after the edit, though the folder never goes quiet
             // (without the limit it waited for as long as the writes went on: past this wait).
-            await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: manifest "
+            await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("reload: manifest "
                     + dist.manifest() + ": added while-noisy"));
         } finally {
             writing.set(false);
@@ -259,19 +262,19 @@ class HotReloadIT {
         String withState = MANIFEST.replace("config: {cooldown: 1s}",
                 "config: {cooldown: 1h, state_dir: \"" + state + "\"}");
         dist.writeManifest(withState);
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(": restarted retrain ("));
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(": restarted retrain ("));
         feeder.drift("handed-over");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=handed-over"));
 
         // New filters and new config: a new lane and a new instance, which must go on from the
         // old one's saved state, cooldown included.
         dist.writeManifest(withState.replace("events: [concept_drift]", "events: [concept_drift, accuracy_drift]")
                 .replace("cooldown: 1h", "cooldown: 2h"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(host.stderr(), ": restarted retrain (") == 2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(host.stderr(), ": restarted retrain (") == 2);
         feeder.drift("handed-over"); // within the cooldown the old instance started
         feeder.drift("fresh-model");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=fresh-model"));
 
         assertThat(count(host.stderr(), "retraining triggered model=handed-over")).isEqualTo(1);
@@ -285,10 +288,10 @@ class HotReloadIT {
                     type: console-logger
                     events: [concept_drift]
                 """);
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: manifest "
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("reload: manifest "
                 + dist.manifest() + ": added second-console"));
         feeder.drift("seen-twice");
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "observer.second-console - concept_drift seen-twice@v1"));
 
         dist.writeManifest(MANIFEST.replace("alpha: 0.01", "alpha: 0.0001") + """
@@ -296,19 +299,19 @@ class HotReloadIT {
                     type: console-logger
                     events: [concept_drift]
                 """);
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains(": restarted retrain ("));
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(": restarted retrain ("));
         feeder.drift("not-low-enough"); // p = 0.001 > alpha 0.0001 now
         feeder.drift("low-enough", 0.00001);
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=low-enough"));
         assertThat(host.stderr()).doesNotContain("retraining triggered model=not-low-enough");
 
         dist.writeManifest(MANIFEST + "  - name: broken\n    type: [console-logger\n");
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.stderr().contains("reload: rejected "
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("reload: rejected "
                 + dist.manifest() + "; keeping the running configuration"));
         assertThat(host.stderr()).contains(dist.manifest() + ":17: YAML syntax:");
         feeder.drift("after-bad-edit", 0.00001);
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains(
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=after-bad-edit"));
     }
 
@@ -322,9 +325,9 @@ class HotReloadIT {
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(host.process().pid())).start();
         assertThat(kill.waitFor()).isZero();
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(host.stderr()).contains("state of " + dist.manifest()));
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("  observer retrain: received"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("  observer retrain: received"));
         assertThat(host.stderr()).contains("  plugin drift-strategies 0.1.0 (drift-strategies-0.1.0.jar)",
                 "  observer console: received");
     }

@@ -97,7 +97,7 @@ class HttpIngestIT {
         assertThat(ndjson.body()).startsWith("{\"accepted\":1,\"rejected\":1,\"errors\":[{\"index\":0,"
                 + "\"error\":\"not valid JSON");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.stderr().contains("concept_drift single@v1")
+        await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("concept_drift single@v1")
                 && host.stderr().contains("concept_drift arr@v1") && host.stderr().contains("concept_drift nd@v1"));
     }
 
@@ -183,9 +183,9 @@ class HttpIngestIT {
         String body = (EVENT + "\n").repeat(28) + latency.formatted(40) + latency.formatted(2000) + "{bad\n";
         assertThat(post("application/x-ndjson", body, TOKEN).statusCode()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(5)).until(() ->
+        await().atMost(Duration.ofSeconds(15)).until(() ->
                 sample(metrics(), "monitor_observer_delivered_total{observer=\"model-metrics\"}") == 30.0);
-        await().atMost(Duration.ofSeconds(5)).until(() ->
+        await().atMost(Duration.ofSeconds(15)).until(() ->
                 sample(metrics(), "monitor_observer_delivered_total{observer=\"console\"}") == 30.0);
         String after = metrics();
         assertThat(sample(after, "monitor_events_received_total{source=\"http\"}")).isEqualTo(30.0);

@@ -162,7 +162,7 @@ class MonitorDistributionIT {
             misspelt key      | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy:\\n      type: p-value\\n      config: {alpah: 0.01}    | monitor.yaml:6: observer 'r' strategy 'p-value': key 'alpah': unknown key for strategy p-value; it reads: alpha
             bad cooldown      | observers:\\n  - name: r\\n    type: retraining-trigger\\n    strategy: {type: p-value}\\n    config:\\n      cooldown: 10 | monitor.yaml:6: observer 'r': key 'cooldown': expected a duration such as 250ms, 10s, 5m, 2h or 1d, got 10
             missing strategy  | observers:\\n  - name: r\\n    type: retraining-trigger                                                                   | monitor.yaml:2: observer 'r': type retraining-trigger needs a drift strategy
-            bad YAML syntax   | observers:\\n  - name: console\\n    type: [console-logger\\n  - name: x                                                 | monitor.yaml:4: YAML syntax:
+            bad YAML syntax   | observers:\\n  - name: console\\n    type: [console-logger\\n  - name: x                                                 | monitor.yaml:4: YAML syntax: expected ',' or ']', but got ':' (the flow sequence opened at line 3, column 11)
             unknown key       | observers:\\n  - name: console\\n    type: console-logger\\n    level: debug                                               | monitor.yaml:4: observers[0].level: unknown key 'level'; valid keys: name, type, enabled, events, models, strategy, config, dispatch
             """)
     void aBadManifestExitsWithCodeTwoNamingTheLine(String description, String yaml, String expected) throws Exception {

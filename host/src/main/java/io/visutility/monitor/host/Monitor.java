@@ -13,6 +13,7 @@ import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
 import io.visutility.monitor.host.telemetry.PluginMetrics;
+import io.visutility.monitor.host.telemetry.TelemetrySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the bus takes events from any thread; reloads and {@link #close()} are
  * serialized on this object (one control path owns PF4J); {@link #close()} is idempotent.
  */
-public final class Monitor implements AutoCloseable {
+public final class Monitor implements AutoCloseable, TelemetrySource {
 
     private static final Logger LOG = LoggerFactory.getLogger("reload");
 
@@ -120,17 +121,26 @@ public final class Monitor implements AutoCloseable {
         return manifest;
     }
 
-    /** How many reloads (manifest or plugins folder) were applied ({@code ok}) or rejected. */
+    @Override
     public long reloads(boolean ok) {
         return ok ? reloadsOk.get() : reloadsFailed.get();
     }
 
-    /** Each running observer's counters, by name. */
+    @Override
     public Map<String, ObserverStats> observerStats() {
         return observers.stats();
     }
 
-    /** Why the last manifest reload was rejected, or null if it was applied (or none was tried). */
+    @Override
+    public int pluginsLoaded() {
+        return plugins.catalog().plugins().size();
+    }
+
+    @Override
+    public int pluginsFailed() {
+        return plugins.catalog().problems().size();
+    }
+
     /** Records that the manifest file cannot be read now (deleted, say): {@code /healthz} shows it. */
     public void manifestUnreadable(String problem) {
         lastReloadError = problem;
@@ -138,6 +148,7 @@ public final class Monitor implements AutoCloseable {
         LOG.error("reload: {}; keeping the running configuration until it can be read", problem);
     }
 
+    /** Why the last manifest reload was rejected, or null if it was applied (or none was tried). */
     public String lastReloadError() {
         return lastReloadError;
     }

@@ -67,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
         if (monitor.manifest().watch()) {
             front.addFirst(ReloadWatcher.start(monitor));
         }
-        HostMetrics metrics = new HostMetrics(monitor);
+        HostMetrics metrics = new HostMetrics(monitor.metricsRegistry(), monitor);
         if (monitor.manifest().http().isPresent()) {
             HttpIngestSpec http = monitor.manifest().http().get();
             try {

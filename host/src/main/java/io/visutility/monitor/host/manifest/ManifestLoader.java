@@ -68,6 +68,9 @@ public final class ManifestLoader {
     private static final List<String> INGEST_KEYS = List.of("http");
     private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads");
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** SnakeYAML's context of a syntax error, such as "while parsing a flow sequence". */
+    private static final Pattern CONTEXT = Pattern.compile("while (?:parsing|scanning) an? ([a-z -]+)");
+    private static final Pattern UNQUOTED_TOKEN = Pattern.compile("but got ([^'<\\s]\\S*)$");
 
     private final Function<String, String> environment;
 
@@ -149,9 +152,7 @@ public final class ManifestLoader {
             try (Reader reader = new StringReader(text)) {
                 root = new Yaml(new SafeConstructor(options)).compose(reader);
             } catch (MarkedYAMLException e) {
-                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-                throw new ManifestException(fileName + ":" + (mark == null ? 1 : mark.getLine() + 1)
-                        + ": YAML syntax: " + oneLine(e.getProblem() != null ? e.getProblem() : e.getMessage()));
+                throw new ManifestException(syntaxError(e));
             } catch (YAMLException | IOException e) {
                 // SnakeYAML gives no position for its alias and nesting limits: find it here.
                 int line = lineOverLimits(text);
@@ -586,6 +587,31 @@ public final class ManifestLoader {
                 return 0; // some other problem: the message says what
             }
             return 0;
+        }
+
+        /**
+         * {@code file:line: YAML syntax: problem}, at the line where the parser stopped, followed by
+         * where the construct it was reading began when SnakeYAML knows it: an unclosed {@code [}
+         * is only noticed lines later, and the line that opened it is the one to fix.
+         */
+        private String syntaxError(MarkedYAMLException e) {
+            Mark stopped = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = oneLine(e.getProblem() != null ? e.getProblem() : e.getMessage());
+            // SnakeYAML quotes the token it found ("but found '?'") but not the one it got ("but got :").
+            problem = UNQUOTED_TOKEN.matcher(problem).replaceFirst("but got '$1'");
+            StringBuilder message = new StringBuilder(fileName).append(':')
+                    .append(stopped == null ? 1 : stopped.getLine() + 1).append(": YAML syntax: ").append(problem);
+            Mark opened = e.getContextMark();
+            Matcher construct = e.getContext() == null ? null : CONTEXT.matcher(e.getContext());
+            if (opened != null && construct != null && construct.matches()) {
+                // A block construct has no opening bracket or quote: it starts at its first key or '-'.
+                String what = construct.group(1).replace("scalar", "string")
+                        .replace("block collection", "block sequence");
+                message.append(" (the ").append(what).append(what.startsWith("block") ? " started" : " opened")
+                        .append(" at line ").append(opened.getLine() + 1)
+                        .append(", column ").append(opened.getColumn() + 1).append(')');
+            }
+            return message.toString();
         }
 
         private static String oneLine(String message) {

@@ -47,6 +47,8 @@ public final class ObserverSet implements AutoCloseable {
     private volatile Map<String, Registration> registrations = Map.of();
     /** Enabled entries whose observer or strategy type no loaded plugin provides. */
     private final Map<String, ObserverSpec> waiting = new LinkedHashMap<>();
+    /** The enabled entries' names in manifest order, which {@link #names()} and {@link #stats()} keep. */
+    private List<String> order = List.of();
     private boolean closed;
 
     /** A running observer: its entry, instance, lane, and the plugins it needs. */
@@ -81,6 +83,7 @@ public final class ObserverSet implements AutoCloseable {
         }
         ObserverSet set = new ObserverSet(bus, metrics);
         synchronized (set) {
+            set.order = created.keySet().stream().map(ObserverSpec::name).toList();
             created.forEach(set::register);
         }
         return set;
@@ -170,6 +173,8 @@ public final class ObserverSet implements AutoCloseable {
                 changes.add("restarted " + spec.name() + swap(current, spec, instance));
             }
         }
+        order = List.copyOf(desired.keySet());
+        reorder();
         waiting.clear();
         waiting.putAll(nowWaiting);
         return String.join(", ", changes);
@@ -245,6 +250,7 @@ public final class ObserverSet implements AutoCloseable {
                 register(spec, ObserverFactory.create(spec, catalog, metrics));
                 waiting.remove(spec.name());
                 started.add(spec.name());
+                reorder();
             } catch (EntryException e) {
                 if (!e.missingType()) {
                     LOG.error("reload: observer '{}' cannot start: {}", spec.name(), e.getMessage());
@@ -252,6 +258,16 @@ public final class ObserverSet implements AutoCloseable {
             }
         }
         return started;
+    }
+
+    /** Puts the running observers in manifest order again: a registration appends at the end. */
+    private void reorder() {
+        Map<String, Active> ordered = new LinkedHashMap<>();
+        order.stream().filter(active::containsKey).forEach(name -> ordered.put(name, active.get(name)));
+        active.forEach(ordered::putIfAbsent);
+        active.clear();
+        active.putAll(ordered);
+        publishRegistrations();
     }
 
     private void activate(String name, Active entry) {

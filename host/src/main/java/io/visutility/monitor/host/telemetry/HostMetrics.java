@@ -6,7 +6,6 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.visutility.monitor.host.Monitor;
 import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.IngestCounter;
 import io.visutility.monitor.host.ingest.RejectReason;
@@ -27,9 +26,12 @@ public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWrite
     private final Counter rejected;
     private final Counter answered;
 
-    /** Registers the host's metrics in the monitor's registry, next to those its plugins publish. */
-    public HostMetrics(Monitor monitor) {
-        registry = monitor.metricsRegistry();
+    /**
+     * Registers the host's metrics in {@code registry}, next to those its plugins publish there;
+     * {@code host} is read at each scrape.
+     */
+    public HostMetrics(PrometheusRegistry registry, TelemetrySource host) {
+        this.registry = registry;
         JvmMetrics.builder().register(registry);
         received = Counter.builder().name("monitor_events_received")
                 .help("Events accepted from a source").labelNames("source").withoutExemplars().register(registry);
@@ -38,17 +40,17 @@ public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWrite
                 .withoutExemplars().register(registry);
         answered = Counter.builder().name("monitor_http_requests")
                 .help("HTTP requests answered, by status").labelNames("status").withoutExemplars().register(registry);
-        registry.register(new ObserverCollector(monitor));
+        registry.register(new ObserverCollector(host));
         CounterWithCallback.builder().name("monitor_reloads")
                 .help("Manifest and plugin reloads, by result").labelNames("result")
                 .callback(callback -> {
-                    callback.call(monitor.reloads(true), "ok");
-                    callback.call(monitor.reloads(false), "failed");
+                    callback.call(host.reloads(true), "ok");
+                    callback.call(host.reloads(false), "failed");
                 }).register(registry);
         GaugeWithCallback.builder().name("monitor_plugins_loaded").help("Plugins loaded and started")
-                .callback(callback -> callback.call(monitor.catalog().plugins().size())).register(registry);
+                .callback(callback -> callback.call(host.pluginsLoaded())).register(registry);
         GaugeWithCallback.builder().name("monitor_plugins_failed").help("Plugin jars that could not be used")
-                .callback(callback -> callback.call(monitor.catalog().problems().size())).register(registry);
+                .callback(callback -> callback.call(host.pluginsFailed())).register(registry);
     }
 
     @Override

@@ -11,7 +11,6 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
-import io.visutility.monitor.host.Monitor;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DropReason;
 import io.visutility.monitor.host.bus.ObserverStats;
@@ -40,15 +39,15 @@ final class ObserverCollector implements MultiCollector {
         UPPER_BOUNDS[bounds.length] = Double.POSITIVE_INFINITY;
     }
 
-    private final Monitor monitor;
+    private final TelemetrySource host;
 
-    ObserverCollector(Monitor monitor) {
-        this.monitor = monitor;
+    ObserverCollector(TelemetrySource host) {
+        this.host = host;
     }
 
     @Override
     public MetricSnapshots collect() {
-        Map<String, ObserverStats> all = monitor.observerStats();
+        Map<String, ObserverStats> all = host.observerStats();
         CounterSnapshot.Builder received = counter("monitor_observer_received", "Events an observer's filters accepted");
         CounterSnapshot.Builder delivered = counter("monitor_observer_delivered", "Events whose onEvent returned normally");
         CounterSnapshot.Builder failed = counter("monitor_observer_failed", "Events whose onEvent threw");

@@ -184,11 +184,26 @@ class ManifestLoaderTest {
             watch not a boolean   | reload:\\n  watch: often | :2: reload: key 'watch': expected true or false, got 'often'
             empty document        | "" | :1: the manifest is empty; expected keys: plugins, reload, observers, ingest
             top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, ingest, got a list
-            syntax error          | observers:\\n  - name: a\\n    type: [t\\n  - name: b | :4: YAML syntax: expected ',' or ']'
             global tag            | observers: !!javax.script.ScriptEngineManager [] | :1: YAML syntax: Global tag is not allowed
             """)
     void rejectsWithFileLineAndKey(String description, String yaml, String expected) {
         assertThat(problem(yaml.replace("\\n", "\n"))).startsWith(FILE.toString()).contains(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            unclosed flow sequence | reload:\\n  watch: true\\nobservers:\\n  - name: a\\n    type: [t\\n  - name: b | :6: YAML syntax: expected ',' or ']', but got ':' (the flow sequence opened at line 5, column 11)
+            unclosed at the end    | observers:\\n  - name: a\\n    events: [accuracy_drift | :3: YAML syntax: expected ',' or ']', but got <stream end> (the flow sequence opened at line 3, column 13)
+            unclosed flow mapping  | observers:\\n  - name: a\\n    type: t\\n    config: {a: 1,\\n      b: 2\\n    models: [x] | :6: YAML syntax: expected ',' or '}', but got ':' (the flow mapping opened at line 4, column 13)
+            unclosed quoted string | observers:\\n  - name: a\\n    type: 't\\n  - name: b\\n | :5: YAML syntax: found unexpected end of stream (the quoted string opened at line 3, column 11)
+            bad escape in a string | observers:\\n  - name: a\\n    type: "\\q" | :3: YAML syntax: found unknown escape character q(113) (the double-quoted string opened at line 3, column 11)
+            block mapping indented | observers:\\n  - name: a\\n    type: t\\n    config:\\n      x: 1\\n     y: 2 | :6: YAML syntax: expected <block end>, but found '<block mapping start>' (the block mapping started at line 2, column 5)
+            block sequence indented| observers:\\n  - name: a\\n    type: t\\n   enabled: false | :4: YAML syntax: expected <block end>, but found '<block mapping start>' (the block sequence started at line 2, column 3)
+            no construct open      | observers:\\n  - name: a: b | :2: YAML syntax: mapping values are not allowed here
+            """)
+    void aSyntaxErrorNamesWhereTheParserStoppedAndWhereTheConstructOpened(String description, String yaml,
+                                                                            String expected) {
+        assertThat(problem(yaml.replace("\\n", "\n"))).isEqualTo(FILE + expected);
     }
 
     @Test

@@ -212,10 +212,12 @@ class ExecActionTest {
         TestContext ctx = start(new RetrainingTriggerObserver(1, Duration.ofSeconds(30)), Map.of("action", "exec",
                 "command", List.of(gated.toString(), "{at}")));
 
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> trigger(0)); // runs
+        // Blocking would last until the gate file exists, which is created only below: any bound
+        // catches it, and 10 s cannot be reached by a loaded machine's process start.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> trigger(0)); // runs
         await().atMost(WAIT).until(() -> runs().contains("start 2026-11-26T10:00:00Z"));
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> trigger(11)); // waits in the queue
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> trigger(22)); // finds the queue full
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> trigger(11)); // waits in the queue
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> trigger(22)); // finds the queue full
 
         assertThat(actions(ctx, "skipped")).isEqualTo(1);
         assertThat(ctx.lines).contains("WARN " + PREFIX + " skipped: 1 actions already waiting");
@@ -238,7 +240,9 @@ class ExecActionTest {
         await().atMost(WAIT).until(() -> runs().contains("start 2026-11-26T10:00:00Z"));
         trigger(11);
 
-        assertTimeoutPreemptively(Duration.ofSeconds(5), observer::stop);
+        // Legitimately up to 0.3 s + 5 s (the interrupted action's destroy grace, twice, plus 1 s);
+        // 15 s stays under the 30 s default stop wait, so ignoring the configured 300ms still fails.
+        assertTimeoutPreemptively(Duration.ofSeconds(15), observer::stop);
         observer = null;
 
         assertThat(actions(ctx, "failed")).isEqualTo(1);
