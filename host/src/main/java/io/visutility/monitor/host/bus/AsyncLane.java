@@ -46,6 +46,11 @@ final class AsyncLane extends Lane implements Runnable {
     private final DeliveryLoop loop;
     /** The thread delivering now; a resume hands over to a new one (see {@link #run}). */
     private volatile Thread thread;
+    /**
+     * How many resumes the lane has had: a lane thread started before the latest one hands over to
+     * a new thread. Written by the control thread only.
+     */
+    private volatile long resumes;
 
     /** @param observer the observer, or null for a replacement that holds until a resume gives it one */
     AsyncLane(EventBus bus, String name, EventFilter filter, Observer observer, DispatchPolicy policy) {
@@ -90,10 +95,10 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     public void run() {
-        Observer startedFor = observer;
+        long startedAfter = resumes;
         boolean handedOver = false;
         try {
-            if (loop.deliverUntilClosedOrRenewed(startedFor)) {
+            if (loop.deliverUntilClosedOrRenewed(startedAfter)) {
                 startThread(); // Thread.start orders this thread's consumer state for the next one
                 handedOver = true;
             }
@@ -108,10 +113,9 @@ final class AsyncLane extends Lane implements Runnable {
     private void end() {
         try {
             idle.raise();
-            boolean unresumed = state.get() == LaneState.CLOSING_UNRESUMED;
             state.end();
             // Producers that offered before seeing the end rely on this last look.
-            shutdown.deliverLastLook(unresumed);
+            shutdown.deliverLastLook();
         } finally {
             // Again, in case an error came first: producers in takeLate wait for the last look.
             state.end();
@@ -194,6 +198,11 @@ final class AsyncLane extends Lane implements Runnable {
 
     // The parts, for each other.
 
+    /** How many resumes the lane has had (see {@link #run}). */
+    long resumes() {
+        return resumes;
+    }
+
     LaneState state() {
         return state;
     }
@@ -245,6 +254,7 @@ final class AsyncLane extends Lane implements Runnable {
     @Override
     int resumeWith(Observer next) {
         observer = next; // before the state: the lane thread that sees it running sees the new observer
+        resumes++; // the control thread's only: the lane thread that sees it renews itself
         int buffered = queue.size() + counters.held() + readers.unread();
         state.resume();
         wake();

@@ -1,7 +1,6 @@
 package io.visutility.monitor.host.bus;
 
 import io.visutility.monitor.api.ModelMetricEvent;
-import io.visutility.monitor.api.Observer;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
@@ -52,11 +51,12 @@ final class DeliveryLoop {
     }
 
     /**
-     * Delivers until the lane is closing and nothing is left (returns false), or until a resume
-     * gave the lane an observer other than {@code startedFor} (returns true: the caller hands over
-     * to a new thread, so thread locals the old observer left on this one go with it).
+     * Delivers until the lane is closing and nothing is left (returns false), or until the lane was
+     * resumed after this thread started, its count of resumes past {@code startedAfter} (returns
+     * true: the caller hands over to a new thread, so thread locals the old observer left on this
+     * one go with it).
      */
-    boolean deliverUntilClosedOrRenewed(Observer startedFor) {
+    boolean deliverUntilClosedOrRenewed(long startedAfter) {
         int idleLooks = 0;
         while (true) {
             int now = state.get();
@@ -64,7 +64,7 @@ final class DeliveryLoop {
                 waitWhileHeld();
                 continue;
             }
-            if (lane.observer != startedFor) {
+            if (lane.resumes() != startedAfter) {
                 return true;
             }
             int taken = deliverBatch();
@@ -190,7 +190,7 @@ final class DeliveryLoop {
         while (start < end && !LaneState.holds(now = state.get())) {
             ModelMetricEvent event = events[start++];
             handled++;
-            if (LaneState.closing(now) && shutdown.droppedAtClose(now == LaneState.CLOSING_UNRESUMED)) {
+            if (LaneState.closing(now) && shutdown.droppedAtClose()) {
                 counters.delivered.add(delivered);
                 delivered = 0;
                 counters.publishHeld(end - start);

@@ -43,11 +43,11 @@ final class LaneShutdown {
 
     /**
      * Counts an event that a closing lane can no longer deliver, and returns whether it did: one a
-     * replacement holds when it is closed before a resume gave it an observer, or one still
-     * undelivered past the shutdown deadline.
+     * replacement holds when it is closed before a resume gave it an observer (asked per event: a
+     * resume may still come), or one still undelivered past the shutdown deadline.
      */
-    boolean droppedAtClose(boolean unresumed) {
-        if (unresumed) {
+    boolean droppedAtClose() {
+        if (lane.observer == null) {
             droppedClosed.increment();
             return true;
         }
@@ -63,7 +63,7 @@ final class LaneShutdown {
      * seen the end left in the queue and the rings, and delivers it (within the shutdown timeout,
      * as any event during a drain).
      */
-    void deliverLastLook(boolean unresumed) {
+    void deliverLastLook() {
         List<ModelMetricEvent> last = new ArrayList<>();
         synchronized (this) {
             long fromRings = sweep(last);
@@ -72,7 +72,7 @@ final class LaneShutdown {
             lastLookTaken();
         }
         for (int i = 0; i < last.size(); i++) {
-            if (!droppedAtClose(unresumed)) {
+            if (!droppedAtClose()) {
                 long before = System.nanoTime();
                 long outcome = lane.call(last.get(i));
                 counters.processingTime.record(System.nanoTime() - before, 1);

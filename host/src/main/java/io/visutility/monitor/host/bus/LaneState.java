@@ -9,10 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   AWAITING_OBSERVER --resume--&gt; RUNNING            (a lane made by EventBus.replace)
  *   RUNNING --hold--&gt; HOLD_REQUESTED --lane thread--&gt; HELD --resume--&gt; RUNNING
  *   HOLD_REQUESTED --resume--&gt; RUNNING                 (a hold that timed out)
- *   AWAITING_OBSERVER --drain--&gt; CLOSING_UNRESUMED --resume--&gt; CLOSING
- *   RUNNING, HOLD_REQUESTED, HELD --drain--&gt; CLOSING
+ *   AWAITING_OBSERVER, RUNNING, HOLD_REQUESTED, HELD --drain--&gt; CLOSING
  *   any --lane thread--&gt; ENDED --lane thread--&gt; DRAINED
  * </pre>
+ *
+ * A lane closed before any resume has no observer: what it holds is counted as closed (see
+ * {@link LaneShutdown#droppedAtClose()}).
  *
  * Hold, resume and drain move the state by compare-and-set from the states they name, so none of
  * them can undo ENDED; only the lane thread ends the lane.
@@ -28,14 +30,12 @@ final class LaneState {
     static final int HOLD_REQUESTED = 2;
     /** The lane thread is parked between two calls: no call of the observer is running. */
     static final int HELD = 3;
-    /** Closed before any resume: what it holds is counted as closed, never delivered. */
-    static final int CLOSING_UNRESUMED = 4;
     /** Closed: the lane thread delivers what it holds, then ends. */
-    static final int CLOSING = 5;
+    static final int CLOSING = 4;
     /** The lane thread has ended (the "terminated" of the handshakes): producers take what comes late. */
-    static final int ENDED = 6;
+    static final int ENDED = 5;
     /** The lane thread has delivered its last look: nothing of the lane calls its observer again. */
-    static final int DRAINED = 7;
+    static final int DRAINED = 6;
 
     private final AtomicInteger state;
 
@@ -53,7 +53,7 @@ final class LaneState {
     }
 
     static boolean closing(int state) {
-        return state >= CLOSING_UNRESUMED;
+        return state >= CLOSING;
     }
 
     boolean closing() {
@@ -74,25 +74,24 @@ final class LaneState {
         return state.compareAndSet(HOLD_REQUESTED, HELD);
     }
 
-    /** Back to RUNNING from any hold, or from CLOSING_UNRESUMED to CLOSING. */
+    /** Back to RUNNING from any hold; a lane that is closing stays closing. */
     void resume() {
         while (true) {
             int now = state.get();
-            int next = holds(now) ? RUNNING : now == CLOSING_UNRESUMED ? CLOSING : now;
-            if (next == now || state.compareAndSet(now, next)) {
+            if (!holds(now) || state.compareAndSet(now, RUNNING)) {
                 return;
             }
         }
     }
 
-    /** To CLOSING (CLOSING_UNRESUMED if no resume came yet), unless the lane is closing or ended already. */
+    /** To CLOSING, unless the lane is closing or ended already. */
     void close() {
         while (true) {
             int now = state.get();
             if (closing(now)) {
                 return;
             }
-            if (state.compareAndSet(now, now == AWAITING_OBSERVER ? CLOSING_UNRESUMED : CLOSING)) {
+            if (state.compareAndSet(now, CLOSING)) {
                 return;
             }
         }

@@ -35,11 +35,14 @@
  *       {@code DeliveryLoop.waitWhileHeld}.</dd>
  *   <dt>publish vs sleep</dt>
  *   <dd>A lane about to park raises its attention flag (counting itself in each ring it reads,
- *       then the flag, under its readers lock), sets {@code sleeping}, then reads every ring's
- *       cursor and the queue with volatile reads. A producer publishes (a release store of the
- *       cursor, or the queue's compare-and-set), then, if its ring's count or the lane's flag is
- *       raised, fences and reads {@code sleeping}. Either the lane's last look sees the event, or
- *       the producer sees {@code sleeping} and unparks it. {@code IdleStrategy.idle},
+ *       then the flag, under its readers lock) about a millisecond of naps before it parks, sets
+ *       {@code sleeping}, then reads every ring's cursor and the queue with volatile reads. A
+ *       producer publishes (a release store of the cursor, or the queue's compare-and-set), reads
+ *       its ring's count and the lane's flag, and if they are raised, fences and reads
+ *       {@code sleeping}. Once the producer sees the flag, either the lane's last look sees the
+ *       event or the producer sees {@code sleeping} and unparks it. The flag is read before the
+ *       fence, so a producer may not yet see one raised in the last nanoseconds: the naps between
+ *       the raise and the park, and the timed park itself, cover that. {@code IdleStrategy.idle},
  *       {@code ProducerRing.publish}, {@code AsyncLane.afterOffer}.</dd>
  *   <dt>detach vs batch claim</dt>
  *   <dd>The lane copies a batch out of a ring, then claims it by a compare-and-set of its position;
@@ -68,17 +71,21 @@
  *
  * <h2>Lock order</h2>
  * An async lane has two locks, and the bus one:
- * <ol>
- *   <li>the bus's write lock (register, unregister, replace, refresh): held while a new lane is
- *       made, never while a lane is drained;
- *   <li>a lane's late lock ({@code LaneShutdown}): held while what came late is handed on to the
- *       successor, which may take that successor's readers lock, or wait (under {@code block})
- *       for the successor's room until its block timeout;
+ * <ul>
+ *   <li>the bus's write lock (register, unregister, replace, refresh): held while a registry is
+ *       published and a new lane made; never while a lane drains or waits for a producer;
+ *   <li>a lane's late lock ({@code LaneShutdown}): held by its lane thread for the last look, and by
+ *       producers while they hand what came late on to the lane's successor; handing on may take
+ *       the successor's own locks (its readers lock; its late lock, if it has ended too; a sync
+ *       successor's monitor and, through its registry refresh, the bus's write lock), or wait
+ *       under {@code block} for the successor's room, up to its block timeout;
  *   <li>a lane's readers lock ({@code LaneReaders}): held for list changes, attention counts and
  *       drop counts only; nothing is called under it that takes another lock.
- * </ol>
- * A thread holding a later lock never takes an earlier one. {@code drain()} takes neither lane
- * lock while it waits for the lane thread, so a producer that holds a late lock while it waits
- * for a held replacement cannot stall the swap that resumes it.
+ * </ul>
+ * Locks are taken from a lane towards its successor, never back (a successor never hands on to
+ * the lane it replaced), and the bus's write lock is never held while a late lock is taken; so no
+ * cycle can form. {@code drain()} takes neither lane lock while it waits for the lane thread, so a
+ * producer that holds a late lock while it waits for a held replacement cannot stall the swap
+ * that resumes it.
  */
 package io.visutility.monitor.host.bus;

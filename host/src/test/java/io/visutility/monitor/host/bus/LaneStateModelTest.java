@@ -48,7 +48,7 @@ class LaneStateModelTest {
         }
     }
 
-    /** A replacement: starts AWAITING_OBSERVER, and closing it before a resume is CLOSING_UNRESUMED. */
+    /** A replacement: starts AWAITING_OBSERVER, held until a resume. */
     public static class Replacement extends Running {
         private final LaneState state = new LaneState(LaneState.AWAITING_OBSERVER);
 

@@ -253,6 +253,25 @@ class LaneSwapTest {
         assertThat(lane.stats().delivered()).isEqualTo(51);
     }
 
+    /** The old code renewed the thread at every resume; the same observer object again must not keep the old thread. */
+    @org.junit.jupiter.api.Test
+    void aLaneResumedWithTheSameObserverStillRunsItOnAFreshThread() {
+        EventBus bus = new EventBus();
+        ThreadLocalUser observer = new ThreadLocalUser("same");
+        Registration lane = bus.register("renewed-same", EventFilter.ALL, observer, DispatchPolicy.DEFAULT);
+        bus.emit(event(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> observer.threads.size() == 1);
+
+        assertThat(lane.hold()).isTrue();
+        lane.resume(observer);
+        bus.emit(event(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> observer.threads.size() == 2);
+        lane.close();
+
+        assertThat(observer.threads.get(1)).isNotSameAs(observer.threads.get(0));
+        assertThat(observer.foundOnArrival).containsExactly("null", "null");
+    }
+
     /** A hold right after a resume: the lane thread may still be parked from the first hold, and must acknowledge this one too. */
     @ParameterizedTest
     @EnumSource(DispatchMode.class)
