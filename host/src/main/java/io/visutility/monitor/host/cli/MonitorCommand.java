@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         versionProvider = MonitorCommand.Version.class,
         description = "VisuTility Monitor: a plugin host for model monitoring.",
         subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, VerifyPluginCommand.class,
-                SchemaCommand.class},
+                SchemaCommand.class, NewPluginCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime failure", "2:bad usage or bad config"})
 final class MonitorCommand implements Runnable {
