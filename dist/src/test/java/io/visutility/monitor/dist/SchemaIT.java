@@ -46,7 +46,8 @@ class SchemaIT {
         List<ManifestValidator.Found> manifests = ManifestValidator.repositoryManifests();
         assertThat(manifests).extracting(ManifestValidator.Found::where).contains("dist/src/dist/conf/monitor.yaml")
                 .anyMatch(where -> where.startsWith("examples/custom-observer-plugin/README.md:"))
-                .anyMatch(where -> where.startsWith("examples/custom-strategy-plugin/README.md:"));
+                .anyMatch(where -> where.startsWith("examples/custom-strategy-plugin/README.md:"))
+                .anyMatch(where -> where.startsWith("docs/plugin-kit.md:"));
         List<String> failures = new ArrayList<>();
         for (ManifestValidator.Found manifest : manifests) {
             validator.validate(manifest.yaml()).forEach(problem -> failures.add(manifest.where() + ": " + problem));
