@@ -27,6 +27,7 @@ final class PluginJarBuilder {
     private final Map<String, String> attributes = new LinkedHashMap<>();
     private final List<String> leftOut = new ArrayList<>();
     private final List<Path> extraJars = new ArrayList<>();
+    private final Map<String, String> resources = new LinkedHashMap<>();
 
     PluginJarBuilder(Path work, String pluginId) {
         this.work = work;
@@ -43,6 +44,12 @@ final class PluginJarBuilder {
 
     PluginJarBuilder attribute(String name, String value) {
         attributes.put(name, value);
+        return this;
+    }
+
+    /** Adds a resource file, e.g. {@code META-INF/monitor/x.schema.json}. */
+    PluginJarBuilder resource(String name, String content) {
+        resources.put(name, content);
         return this;
     }
 
@@ -93,6 +100,11 @@ final class PluginJarBuilder {
                     out.write(Files.readAllBytes(file));
                     out.closeEntry();
                 }
+            }
+            for (Map.Entry<String, String> resource : resources.entrySet()) {
+                out.putNextEntry(new JarEntry(resource.getKey()));
+                out.write(resource.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
             }
             for (Path extra : extraJars) {
                 copyClasses(extra, out);

@@ -251,6 +251,24 @@ class VerifyPluginIT {
     }
 
     @Test
+    void aSettingsSchemaThatIsNotJsonIsRefused() throws Exception {
+        Path jar = new PluginJarBuilder(root.resolve("schema"), "schema")
+                .source("com.example.verify.CountingObserver", OBSERVER)
+                .source("com.example.verify.Helper", HELPER)
+                .resource("META-INF/monitor/counting.schema.json", "{\"type\": \"object\",")
+                .resource("META-INF/monitor/countin.schema.json", "{}").build("schema.jar");
+
+        Result result = verify(jar);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.stdout()).contains(
+                "schema.jar: error: META-INF/monitor/counting.schema.json is not valid JSON: ",
+                "schema.jar: info: META-INF/monitor/countin.schema.json is for no @ExtensionType of the jar (counting): "
+                        + "monitor schema will not use it",
+                "schema.jar: FAILED: 1 problem");
+    }
+
+    @Test
     void aFileThatDoesNotExistIsBadUsage() throws Exception {
         Result result = dist.run("verify-plugin", root.resolve("nope.jar").toString());
 

@@ -22,9 +22,13 @@ import java.util.jar.JarFile;
  * @param attributes the main attributes of {@code META-INF/MANIFEST.MF}; empty if it has none
  * @param index      the lines of {@code META-INF/extensions.idx}, if the jar has one
  * @param classes    its classes by internal name (multi-release variants and {@code module-info} left out)
+ * @param schemas    the text of each {@code META-INF/monitor/<type>.schema.json}, by type
  */
 record PluginJar(Path file, Map<String, String> attributes, Optional<List<String>> index,
-                 Map<String, ClassScan> classes) {
+                 Map<String, ClassScan> classes, Map<String, String> schemas) {
+
+    private static final String SCHEMA_FOLDER = "META-INF/monitor/";
+    private static final String SCHEMA_SUFFIX = ".schema.json";
 
     static final String INDEX = "META-INF/extensions.idx";
 
@@ -43,10 +47,16 @@ record PluginJar(Path file, Map<String, String> attributes, Optional<List<String
             }
             Optional<List<String>> index = Optional.empty();
             Map<String, ClassScan> classes = new TreeMap<>();
+            Map<String, String> schemas = new TreeMap<>();
             for (JarEntry entry : Collections.list(jar.entries())) {
                 String name = entry.getName();
                 if (name.equals(INDEX)) {
                     index = Optional.of(indexLines(jar, entry));
+                } else if (name.startsWith(SCHEMA_FOLDER) && name.endsWith(SCHEMA_SUFFIX)) {
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        schemas.put(name.substring(SCHEMA_FOLDER.length(), name.length() - SCHEMA_SUFFIX.length()),
+                                new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    }
                 } else if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
                     try (InputStream in = jar.getInputStream(entry)) {
                         ClassScan scan = ClassScan.read(in.readAllBytes());
@@ -57,7 +67,7 @@ record PluginJar(Path file, Map<String, String> attributes, Optional<List<String
                     }
                 }
             }
-            return new PluginJar(file, attributes, index, classes);
+            return new PluginJar(file, attributes, index, classes, schemas);
         }
     }
 

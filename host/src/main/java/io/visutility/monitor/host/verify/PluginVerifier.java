@@ -1,5 +1,8 @@
 package io.visutility.monitor.host.verify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
@@ -8,6 +11,7 @@ import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
 import io.visutility.monitor.host.plugins.UnknownTypeException;
+import io.visutility.monitor.host.schema.ManifestSchema;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +45,7 @@ public final class PluginVerifier {
     private static final String OBSERVER = "io/visutility/monitor/api/Observer";
     private static final String STRATEGY = "io/visutility/monitor/api/DriftStrategy";
     private static final int MAX_NAMED = 5;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String hostVersion;
     private final Map<String, PluginJar> available;
@@ -83,6 +88,7 @@ public final class PluginVerifier {
         checkClassVersions(jar, findings);
         checkExtensions(jar, dependencies, findings);
         checkReferences(jar, dependencies, findings);
+        checkSchemas(jar, findings);
         List<String> observers = List.of();
         List<String> strategies = List.of();
         if (findings.stream().noneMatch(f -> f.level() == Finding.Level.ERROR)) {
@@ -280,6 +286,26 @@ public final class PluginVerifier {
                     + ": plugins see the plugin API, PF4J, SLF4J and the JDK, not the host's libraries; "
                     + "shade (and relocate) the library into the jar"));
         }
+    }
+
+    /** Each settings schema is a JSON object (what {@code monitor schema} merges) named after a type of the jar. */
+    private static void checkSchemas(PluginJar jar, List<Finding> findings) {
+        Set<String> types = new TreeSet<>();
+        jar.classes().values().forEach(c -> c.extensionType().ifPresent(types::add));
+        jar.schemas().forEach((type, text) -> {
+            String file = String.format(ManifestSchema.PLUGIN_SCHEMA, type);
+            try {
+                JsonNode schema = JSON.readTree(text);
+                if (!schema.isObject()) {
+                    findings.add(Finding.error(file + " is not a JSON Schema: expected an object, got " + schema.getNodeType()));
+                } else if (!types.contains(type)) {
+                    findings.add(Finding.info(file + " is for no @ExtensionType of the jar (" + String.join(", ", types)
+                            + "): monitor schema will not use it"));
+                }
+            } catch (JsonProcessingException e) {
+                findings.add(Finding.error(file + " is not valid JSON: " + e.getOriginalMessage()));
+            }
+        });
     }
 
     private static String more(Set<String> names) {
