@@ -23,6 +23,7 @@ final class MavenBuild {
      * @throws AssertionError with Maven's output if the build fails
      */
     static void run(Path dir, Path javaHome, String... args) throws Exception {
+        refreshReactorArtifacts();
         String mavenHome = System.getProperty("maven.home");
         String mvn = mavenHome == null ? "mvn" : Path.of(mavenHome, "bin", "mvn").toString();
         List<String> command = new ArrayList<>(List.of(mvn, "-B", "-q"));
@@ -40,6 +41,36 @@ final class MavenBuild {
         if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
             build.destroyForcibly();
             throw new AssertionError("mvn " + String.join(" ", args) + " in " + dir + " failed:\n" + Files.readString(log));
+        }
+    }
+
+    /**
+     * Puts this reactor's parent pom, plugin-api, host and plugin-testkit into the local repository
+     * again, as {@code mvn install} left them: the repository may be shared with other checkouts of
+     * the same version, whose installs would otherwise be what the project builds against.
+     */
+    private static synchronized void refreshReactorArtifacts() throws IOException {
+        String repo = System.getProperty("maven.repo.local");
+        String version = System.getProperty("monitor.version");
+        if (repo == null || version == null) {
+            return;
+        }
+        Path reactor = ManifestValidator.REPOSITORY;
+        Path group = Path.of(repo, "io", "visutility", "monitor");
+        copy(reactor.resolve("pom.xml"), group.resolve("visutility-monitor-parent/" + version
+                + "/visutility-monitor-parent-" + version + ".pom"));
+        for (String module : List.of("plugin-api", "host", "plugin-testkit")) {
+            Path target = group.resolve(module + "/" + version);
+            copy(reactor.resolve(module + "/pom.xml"), target.resolve(module + "-" + version + ".pom"));
+            copy(reactor.resolve(module + "/target/" + module + "-" + version + ".jar"),
+                    target.resolve(module + "-" + version + ".jar"));
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        if (Files.exists(from)) {
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
