@@ -28,6 +28,7 @@ import org.slf4j.Logger;
  *
  * <p>Not thread-safe: one test thread drives it (the logger and metrics may be used from any).
  */
+@SuppressWarnings("try") // close() throws what the observer's stop() throws, as the host lets it
 public final class TestObserver implements AutoCloseable {
 
     private final Observer observer;

@@ -13,9 +13,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code monitor new-plugin}: writes a plugin project that builds, tests and loads as it is. */
 @Command(name = "new-plugin", mixinStandardHelpOptions = true,
-        description = {"Write a new plugin project: a Maven build against plugin-api (provided) and plugin-testkit "
-                + "(test), one observer or strategy class that reads its settings, its test, the schema of its "
-                + "settings and a README with the manifest lines that use it."},
+        description = {"Write a new observer or strategy plugin project that builds, tests and loads.",
+                "A Maven build against plugin-api (provided) and plugin-testkit (test), one extension class that "
+                        + "reads its settings, its test, the schema of its settings and a README with the manifest "
+                        + "lines that use it."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:written", "1:a file could not be written",
                 "2:bad usage: a bad --kind, --name or --package, or a --dir that is not empty"})

@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
  * settings of the types the plugins folder provides.
  */
 @Command(name = "schema", mixinStandardHelpOptions = true,
-        description = {"Print the manifest's JSON Schema (draft-07) for editors: every host key, the type names the "
-                + "plugins folder provides, and each type's settings where its plugin ships "
-                + "META-INF/monitor/<type>.schema.json.",
+        description = {"Print the manifest's JSON Schema (draft-07) for editors.",
+                "Every host key, the type names the plugins folder provides, and each type's settings where its "
+                        + "plugin ships META-INF/monitor/<type>.schema.json.",
                 "Save it as monitor.schema.json and point the YAML language server at it (see docs/plugin-kit.md)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:printed", "1:printed, but a plugin's schema could not be merged (on stderr)",
@@ -48,8 +48,7 @@ final class SchemaCommand implements Callable<Integer> {
         if (!Files.isDirectory(pluginsDir)) {
             throw new UsageException("--plugins: not a folder: " + pluginsDir);
         }
-        System.setProperty("org.slf4j.simpleLogger.log.io.visutility.monitor.host.plugins",
-                System.getProperty("org.slf4j.simpleLogger.log.io.visutility.monitor.host.plugins", "warn"));
+        PluginLogging.quiet("warn");
         try (PluginHost plugins = new PluginHost(HostVersion.current())) {
             ExtensionCatalog catalog = plugins.loadFolder(pluginsDir);
             ManifestSchema.Merged merged = ManifestSchema.withPlugins(catalog);

@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
  * a last line per jar that says whether it would load and which types it provides.
  */
 @Command(name = "verify-plugin", mixinStandardHelpOptions = true,
-        description = {"Check plugin jars before they go live: manifest entries and Plugin-Requires against this "
-                + "host, the extension index, each extension (loaded as the host loads it), bundled copies of the "
-                + "plugin API, PF4J or SLF4J, and every class the code refers to.",
+        description = {"Check plugin jars before they go live, one line per problem.",
+                "Checks the manifest entries and Plugin-Requires against this host, the extension index, each "
+                        + "extension (loaded as the host loads it), bundled copies of the plugin API, PF4J or SLF4J, "
+                        + "and every class the code refers to.",
                 "Prints one line per problem ('JAR: error: ...'), notes ('JAR: info: ...'), then 'JAR: ok: ...' "
                         + "or 'JAR: FAILED: ...'."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -53,7 +54,7 @@ final class VerifyPluginCommand implements Callable<Integer> {
                 throw new UsageException("verify-plugin: no such file: " + jar);
             }
         }
-        quietPluginLoading();
+        PluginLogging.quiet("error");
         PluginVerifier verifier = new PluginVerifier(HostVersion.current(), Optional.ofNullable(pluginsDir));
         PrintWriter out = spec.commandLine().getOut();
         boolean allOk = true;
@@ -76,15 +77,5 @@ final class VerifyPluginCommand implements Callable<Integer> {
         }
         out.flush();
         return allOk ? ExitCode.OK : ExitCode.RUNTIME_FAILURE;
-    }
-
-    /** The host's own "plugin skipped" and "loaded" log lines would repeat what is printed here. */
-    private static void quietPluginLoading() {
-        for (String logger : List.of("io.visutility.monitor.host.plugins", "org.pf4j")) {
-            String key = "org.slf4j.simpleLogger.log." + logger;
-            if (System.getProperty(key) == null) {
-                System.setProperty(key, "error");
-            }
-        }
     }
 }
