@@ -1,33 +1,30 @@
 package io.visutility.monitor.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.visutility.monitor.dist.Distribution.Result;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A third party's plugin: {@code examples/custom-strategy-plugin} is built with Maven outside the
- * reactor, against plugin-api alone, and its jar is dropped into the plugins folder.
+ * Third parties' plugins: {@code examples/custom-strategy-plugin} and
+ * {@code examples/custom-observer-plugin} are built with Maven outside the reactor, against
+ * plugin-api alone (their tests against plugin-testkit), and their jars dropped into the plugins folder.
  */
 class CustomPluginIT {
 
-    private static final Path EXAMPLE = Path.of(System.getProperty("examples.dir", "../examples"))
-            .resolve("custom-strategy-plugin").toAbsolutePath().normalize();
+    private static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "../examples")).toAbsolutePath().normalize();
 
     @TempDir
     Path root;
 
     @Test
     void aStrategyBuiltOutsideTheRepositoryDrivesTheRetrainingTrigger() throws Exception {
-        Path jar = buildExample(root.resolve("example"));
+        Path jar = buildExample("custom-strategy-plugin", null).resolve("target/latency-budget-strategy-1.0.0.jar");
         Distribution dist = new Distribution(root.resolve("install"));
         Files.copy(jar, dist.plugins().resolve(jar.getFileName()));
         dist.writeManifest("""
@@ -58,36 +55,61 @@ class CustomPluginIT {
         assertThat(result.count("retraining triggered")).isEqualTo(1);
     }
 
-    /** Copies the example out of the repository and runs {@code mvn package} on it. */
-    private static Path buildExample(Path dir) throws Exception {
-        copyTree(EXAMPLE, dir);
-        String mavenHome = System.getProperty("maven.home");
-        String mvn = mavenHome == null ? "mvn" : Path.of(mavenHome, "bin", "mvn").toString();
-        List<String> command = new ArrayList<>(List.of(mvn, "-B", "-q", "package"));
-        String repo = System.getProperty("maven.repo.local");
-        if (repo != null) {
-            command.add("-Dmaven.repo.local=" + repo);
-        }
-        Path log = dir.resolve("build.log");
-        Process build = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
-            build.destroyForcibly();
-            throw new AssertionError("building the example plugin failed:\n" + Files.readString(log));
-        }
-        return dir.resolve("target/latency-budget-strategy-1.0.0.jar");
+    @Test
+    void anObserverBuiltOutsideTheRepositoryLogsSlowModels() throws Exception {
+        Path jar = buildExample("custom-observer-plugin", null).resolve("target/slow-model-observer-1.0.0.jar");
+        Distribution dist = new Distribution(root.resolve("install"));
+        Files.copy(jar, dist.plugins().resolve(jar.getFileName()));
+        dist.writeManifest("""
+                observers:
+                  - name: slow
+                    type: slow-model
+                    events: [inference_latency]
+                    config: {budget_ms: 200}
+                """);
+        Path events = dist.writeFile("events.jsonl", """
+                {"type":"inference_latency","model":"ranker","version":"v7","latency_ms":150}
+                {"type":"inference_latency","model":"ranker","version":"v7","latency_ms":250}
+                """);
+
+        Result verify = dist.run("verify-plugin", jar.toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.stdout()).contains("slow-model-observer-1.0.0.jar: ok: plugin slow-model-observer 1.0.0 loads "
+                + "on host 0.1.0; provides observer slow-model");
+
+        Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stderr()).contains("ranker v7 took 250 ms, over its 200 ms budget")
+                .doesNotContain("took 150 ms");
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : paths.filter(p -> !from.relativize(p).startsWith("target")).toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
+    @Test
+    void bothExamplesBuildWithAJdk25CompilerAndKeepTheirExtensionIndex() throws Exception {
+        assumeTrue(Files.isDirectory(MavenBuild.JDK_25), "no JDK 25 at " + MavenBuild.JDK_25);
+        Distribution dist = new Distribution(root.resolve("install"));
+        Path strategy = buildExample("custom-strategy-plugin", MavenBuild.JDK_25)
+                .resolve("target/latency-budget-strategy-1.0.0.jar");
+        Path observer = buildExample("custom-observer-plugin", MavenBuild.JDK_25)
+                .resolve("target/slow-model-observer-1.0.0.jar");
+        for (Path jar : new Path[] {strategy, observer}) {
+            try (JarFile file = new JarFile(jar.toFile())) {
+                assertThat(file.getEntry("META-INF/extensions.idx")).as(jar + " has an extension index").isNotNull();
             }
         }
+
+        Result verify = dist.run("verify-plugin", strategy.toString(), observer.toString());
+
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.stdout()).contains("provides strategy latency-budget", "provides observer slow-model");
+    }
+
+    /** Copies an example out of the repository and runs {@code mvn package} on it (its tests included). */
+    private Path buildExample(String name, Path javaHome) throws Exception {
+        Path dir = root.resolve(name + (javaHome == null ? "" : "-" + javaHome.getFileName()));
+        MavenBuild.copyTree(EXAMPLES.resolve(name), dir);
+        MavenBuild.run(dir, javaHome, "package");
+        assertThat(dir.resolve("target/surefire-reports")).as("the example's own tests ran").isDirectory();
+        return dir;
     }
 }

@@ -121,8 +121,10 @@ class MonitorDistributionIT {
         assertThat(result.stdout()).isEqualTo("replayed 1 events, rejected 0\n");
 
         Result plugins = dist.run("plugins", "--config", dist.manifest().toString());
+        assertThat(plugins.exitCode()).as(plugins.toString()).isEqualTo(1);
         assertThat(plugins.stdout()).contains("FAILED corrupt.jar: not a valid jar file", "FAILED ghost.jar",
                 "strategy: p-value").doesNotContain("ghost-plugin");
+        assertThat(plugins.stderr()).contains("6 of 12 jars failed to load");
     }
 
     @Test

@@ -32,6 +32,25 @@ public record Verdict(Level level, double score, String reason) {
         return new Verdict(Level.STABLE, score, "");
     }
 
+    /**
+     * A STABLE verdict with a reason, for a strategy that says why it sees no change (still
+     * warming up, say).
+     *
+     * @since 0.2.0
+     */
+    public static Verdict stable(double score, String reason) {
+        return new Verdict(Level.STABLE, score, reason);
+    }
+
+    /**
+     * A WARNING verdict: close to drift, worth watching.
+     *
+     * @since 0.2.0
+     */
+    public static Verdict warning(double score, String reason) {
+        return new Verdict(Level.WARNING, score, reason);
+    }
+
     /** A DRIFT verdict. */
     public static Verdict drift(double score, String reason) {
         return new Verdict(Level.DRIFT, score, reason);

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         versionProvider = MonitorCommand.Version.class,
         description = "VisuTility Monitor: a plugin host for model monitoring.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, VerifyPluginCommand.class,
+                SchemaCommand.class, NewPluginCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime failure", "2:bad usage or bad config"})
 final class MonitorCommand implements Runnable {
@@ -20,7 +21,8 @@ final class MonitorCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: run, validate or plugins");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** Prints the host version. */

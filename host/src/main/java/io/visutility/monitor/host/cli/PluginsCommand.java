@@ -15,9 +15,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code monitor plugins}: lists the plugins of the manifest's folder, their types, and failures. */
+/**
+ * {@code monitor plugins}: lists the plugins of the manifest's folder, their types, and failures.
+ * Exits 1 when a jar of the folder could not be loaded, so a script or CI step notices.
+ */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List the plugins in the manifest's plugins folder and the types they provide.")
+        description = "List the plugins in the manifest's plugins folder and the types they provide.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every jar loaded", "1:a jar failed to load (listed as FAILED, with why)",
+                "2:bad usage or bad config"})
 final class PluginsCommand implements Callable<Integer> {
 
     @Spec
@@ -43,6 +49,12 @@ final class PluginsCommand implements Callable<Integer> {
                 out.println("  FAILED " + problem);
             }
             out.flush();
+            if (!catalog.problems().isEmpty()) {
+                spec.commandLine().getErr().println(catalog.problems().size() + " of "
+                        + (catalog.problems().size() + catalog.plugins().size()) + " jars failed to load");
+                spec.commandLine().getErr().flush();
+                return ExitCode.RUNTIME_FAILURE;
+            }
         }
         return ExitCode.OK;
     }

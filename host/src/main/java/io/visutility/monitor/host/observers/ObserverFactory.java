@@ -111,12 +111,10 @@ final class ObserverFactory {
 
     /** Rejects config keys the plugin never asked for: a misspelt key would silently fall back to a default. */
     private static void rejectUnreadKeys(Settings config, String reader) throws EntryException {
-        for (String key : config.keys()) {
-            if (!config.requestedKeys().contains(key)) {
-                throw new EntryException(config.invalid(key, "unknown key for " + reader + "; it reads: "
-                        + (config.requestedKeys().isEmpty() ? "(no keys)" : String.join(", ", config.requestedKeys())))
-                        .getMessage());
-            }
+        try {
+            UnreadKeys.reject(config, reader);
+        } catch (IllegalArgumentException e) {
+            throw new EntryException(e.getMessage());
         }
     }
 
