@@ -57,7 +57,6 @@ class MonitorDistributionIT {
                 observers:
                   - name: archive
                     type: jsonl-sink
-                    dispatch: {when_full: block, block_timeout: 10s}
                     config: {path: %s}
                 """.formatted(out));
         Path sample = Distribution.HOME.resolve("examples/events.jsonl");

@@ -86,7 +86,8 @@ final class RunCommand implements Callable<Integer> {
         }
         ReplaySummary summary;
         try (input) {
-            summary = new JsonLinesReplay(monitor.bus(), Clock.systemUTC(), metrics).replay(input, replayName());
+            summary = new JsonLinesReplay(monitor.bus(), Clock.systemUTC(), metrics, System.err,
+                    JsonLinesReplay.PROGRESS_EVERY).replay(input, replayName());
         } finally {
             Runtime.getRuntime().removeShutdownHook(shutdown);
             shutdown.run();

@@ -66,7 +66,8 @@ public final class ManifestLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest");
     private static final List<String> INGEST_KEYS = List.of("http");
-    private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads");
+    private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads",
+            "max_wait");
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** SnakeYAML's context of a syntax error, such as "while parsing a flow sequence". */
     private static final Pattern CONTEXT = Pattern.compile("while (?:parsing|scanning) an? ([a-z -]+)");
@@ -245,7 +246,11 @@ public final class ManifestLoader {
                 if (threads < 1 || threads > 64) {
                     throw http.invalid("threads", "must be from 1 to 64, got " + threads);
                 }
-                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads,
+                Duration maxWait = http.getDuration("max_wait", HttpIngestSpec.DEFAULT_MAX_WAIT);
+                if (maxWait.isNegative() || maxWait.isZero()) {
+                    throw http.invalid("max_wait", "must be > 0, got " + maxWait.toMillis() + "ms");
+                }
+                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads, maxWait,
                         at(node).toString()));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
@@ -348,8 +353,11 @@ public final class ManifestLoader {
             int capacity = read(node, path, () -> intSetting(values, "capacity", d.capacity()), d.capacity());
             OverflowPolicy whenFull = read(node, path,
                     () -> choice(values, "when_full", OverflowPolicy.class, d.whenFull()), d.whenFull());
-            Duration blockTimeout = read(node, path,
-                    () -> values.getDuration("block_timeout", d.blockTimeout()), d.blockTimeout());
+            Optional<Duration> blockTimeout = read(node, path, () -> values.keys().contains("block_timeout")
+                    ? Optional.of(values.getDuration("block_timeout", null)) : d.blockTimeout(), d.blockTimeout());
+            if (values.keys().contains("block_timeout") && whenFull != OverflowPolicy.BLOCK) {
+                problems.add(values.invalid("block_timeout", "applies only to when_full: block").getMessage());
+            }
             int failuresBeforePause = read(node, path,
                     () -> intSetting(values, "pause_after_failures", d.failuresBeforePause()), d.failuresBeforePause());
             Duration pause = read(node, path, () -> values.getDuration("pause", d.pause()), d.pause());

@@ -114,7 +114,7 @@ class ManifestLoaderTest {
         assertThat(webhook.mode()).isEqualTo(DispatchMode.ASYNC);
         assertThat(webhook.capacity()).isEqualTo(1024);
         assertThat(webhook.whenFull()).isEqualTo(OverflowPolicy.BLOCK);
-        assertThat(webhook.blockTimeout()).isEqualTo(Duration.ofMillis(20));
+        assertThat(webhook.blockTimeout()).contains(Duration.ofMillis(20));
         assertThat(webhook.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(manifest.observers().get(2).dispatch()).isEqualTo(DispatchPolicy.DEFAULT);
     }
@@ -131,7 +131,8 @@ class ManifestLoaderTest {
                     config: {path: "/data/${TOKEN}/x", list: ["${PORT_OFFSET}"]}
                 """, FILE);
         HttpIngestSpec http = manifest.http().orElseThrow();
-        assertThat(http).isEqualTo(new HttpIngestSpec("0.0.0.0", 9000, Optional.of("abc"), 1 << 20, 8, FILE + ":2"));
+        assertThat(http).isEqualTo(new HttpIngestSpec("0.0.0.0", 9000, Optional.of("abc"), 1 << 20, 8,
+                HttpIngestSpec.DEFAULT_MAX_WAIT, FILE + ":2"));
         assertThat(manifest.observers().get(0).config().getString("path")).isEqualTo("/data/abc/x");
         assertThat(manifest.observers().get(0).config().getList("list")).containsExactly("1");
         assertThat(parse("observers: []\n").http()).isEmpty();
