@@ -4,6 +4,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
+import io.visutility.monitor.host.manifest.KafkaIngestSpec;
 import io.visutility.monitor.host.manifest.Manifest;
 import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.manifest.ManifestLoader;
@@ -181,6 +182,10 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             if (!HttpIngestSpec.sameListener(manifest.http(), next.http())) {
                 String where = next.http().map(HttpIngestSpec::where).orElse(next.file().toString());
                 throw new ManifestException(where + ": ingest.http: cannot change while running; restart the host");
+            }
+            if (!KafkaIngestSpec.sameStream(manifest.kafka(), next.kafka())) {
+                String where = next.kafka().map(KafkaIngestSpec::where).orElse(next.file().toString());
+                throw new ManifestException(where + ": ingest.kafka: cannot change while running; restart the host");
             }
             Map<PluginInfo, Path> repinned = repinned(next);
             applyPins(next, repinned);

@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.cli;
 
 import io.visutility.monitor.host.Monitor;
+import io.visutility.monitor.host.cluster.KafkaIngest;
 import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
@@ -78,6 +79,9 @@ final class RunCommand implements Callable<Integer> {
                 throw new ManifestException(http.where() + ": ingest.http: cannot listen on " + http.bind() + ":"
                         + http.port() + ": " + e.getMessage());
             }
+        }
+        if (monitor.manifest().kafka().isPresent()) {
+            front.addFirst(KafkaIngest.start(monitor.manifest().kafka().get(), monitor.bus(), metrics));
         }
         if (input == null) {
             LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());

@@ -11,6 +11,8 @@ import io.visutility.monitor.api.ConceptDrift;
 import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -61,6 +63,29 @@ public final class EventJson {
      */
     public static ModelMetricEvent parse(String json, Instant ingestTime) throws EventFormatException {
         return parse(readTree(json), ingestTime);
+    }
+
+    /**
+     * Parses one event from bytes, such as a Kafka record's value: at most {@link #MAX_LINE_BYTES}
+     * of UTF-8, the same limits as a line of a JSON-lines stream.
+     *
+     * @throws EventFormatException saying why it is not an event (empty, too long, not UTF-8, or a field)
+     */
+    public static ModelMetricEvent parse(byte[] json, Instant ingestTime) throws EventFormatException {
+        if (json == null || json.length == 0) {
+            throw new EventFormatException(RejectReason.MALFORMED, "empty record");
+        }
+        if (json.length > MAX_LINE_BYTES) {
+            throw new EventFormatException(RejectReason.TOO_LONG, "record of " + json.length
+                    + " bytes is longer than the limit of " + MAX_LINE_BYTES);
+        }
+        String text;
+        try {
+            text = BoundedLineReader.strictUtf8().decode(ByteBuffer.wrap(json)).toString();
+        } catch (CharacterCodingException e) {
+            throw new EventFormatException(RejectReason.NOT_UTF8, "record is not valid UTF-8");
+        }
+        return parse(text, ingestTime);
     }
 
     /**

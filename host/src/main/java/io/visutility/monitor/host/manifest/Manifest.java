@@ -15,11 +15,12 @@ import java.util.Optional;
  * @param debounce   {@code reload.debounce}: how long changes must settle before a reload
  * @param observers  the observer entries, enabled or not, in file order
  * @param http       the {@code ingest.http} block, if HTTP ingest is on
+ * @param kafka      the {@code ingest.kafka} block, if this host is one of a cluster reading a topic
  * @param pins       {@code plugins.verify}: plugin id to the SHA-256 (lower-case hex) its jar must have
  * @param lines      where {@code plugins.dir} and each {@code plugins.verify.<id>} are written, for messages
  */
 public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers,
-                       Optional<HttpIngestSpec> http, Map<String, String> pins, Map<String, SourceLocation> lines) {
+                       Optional<HttpIngestSpec> http, Optional<KafkaIngestSpec> kafka, Map<String, String> pins, Map<String, SourceLocation> lines) {
 
     /** The default {@code reload.debounce}. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);

@@ -139,6 +139,46 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void readsKafkaIngestWithItsDefaultsAndProperties() throws Exception {
+        KafkaIngestSpec kafka = parse("""
+                ingest:
+                  kafka:
+                    bootstrap: broker-1:9092,broker-2:9092
+                    topic: model-metrics
+                    properties: {security.protocol: SSL, consumer.session.timeout.ms: 10000}
+                """).kafka().orElseThrow();
+
+        assertThat(kafka).isEqualTo(new KafkaIngestSpec("broker-1:9092,broker-2:9092", "model-metrics",
+                "visutility-monitor", KafkaIngestSpec.Guarantee.EXACTLY_ONCE, "monitor-dead-letters", 0,
+                Optional.empty(), Map.of("security.protocol", "SSL", "consumer.session.timeout.ms", "10000"),
+                FILE + ":3"));
+        assertThat(parse("observers: []\n").kafka()).isEmpty();
+    }
+
+    @Test
+    void aBadKafkaBlockNamesEachProblemWithItsLine() {
+        assertThatThrownBy(() -> parse("""
+                ingest:
+                  kafka: {topic: t, guarantee: maybe}
+                """)).hasMessage(FILE + ":2: ingest.kafka: key 'bootstrap': is required");
+        assertThatThrownBy(() -> parse("""
+                ingest:
+                  kafka:
+                    bootstrap: b:9092
+                    topic: t
+                    guarantee: maybe
+                """)).hasMessage(FILE + ":5: ingest.kafka: key 'guarantee': 'maybe' is not one of: exactly_once, at_least_once");
+        assertThatThrownBy(() -> parse("""
+                ingest:
+                  kafka: {bootstrap: b, topic: t, properties: [a]}
+                """)).hasMessage(FILE + ":2: ingest.kafka: key 'properties': expected a map of Kafka properties");
+        assertThatThrownBy(() -> parse("""
+                ingest:
+                  kafka: {bootstrap: b, topic: t, dead_letter_topic: t}
+                """)).hasMessageContaining("must not be the events topic 't'");
+    }
+
+    @Test
     void anUnsetEnvironmentVariableIsAnErrorNamingIt() {
         ManifestLoader noEnv = new ManifestLoader(name -> null);
         assertThatThrownBy(() -> noEnv.parse("ingest:\n  http:\n    token: ${MONITOR_TOKEN}\n", FILE))

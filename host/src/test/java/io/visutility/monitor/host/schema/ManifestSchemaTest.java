@@ -40,6 +40,7 @@ class ManifestSchemaTest {
             "RELOAD_KEYS", "/properties/reload/properties",
             "INGEST_KEYS", "/properties/ingest/properties",
             "HTTP_KEYS", "/definitions/http/properties",
+            "KAFKA_KEYS", "/definitions/kafka/properties",
             "OBSERVER_KEYS", "/definitions/observer/properties",
             "STRATEGY_KEYS", "/definitions/strategy/properties",
             "DISPATCH_KEYS", "/definitions/dispatch/properties",
@@ -79,11 +80,12 @@ class ManifestSchemaTest {
     }
 
     @Test
-    void everyMapOfTheSchemaRefusesUnknownKeysExceptConfigAndPins() {
+    void everyMapOfTheSchemaRefusesUnknownKeysExceptConfigPinsAndKafkaProperties() {
         List<String> open = new ArrayList<>();
         collectOpenMaps(schema, "", open);
         assertThat(open).containsExactlyInAnyOrder("/properties/plugins/properties/verify",
-                "/definitions/observer/properties/config", "/definitions/strategy/properties/config");
+                "/definitions/observer/properties/config", "/definitions/strategy/properties/config",
+                "/definitions/kafka/properties/properties");
     }
 
     @Test
@@ -92,6 +94,8 @@ class ManifestSchemaTest {
         assertThat(texts(schema.at("/definitions/dispatch/properties/when_full/enum")))
                 .isEqualTo(lowerCase(OverflowPolicy.values()));
         assertThat(texts(schema.at("/definitions/observer/properties/events/items/enum"))).isEqualTo(ModelMetricEvent.TYPES);
+        assertThat(texts(schema.at("/definitions/kafka/properties/guarantee/enum")))
+                .isEqualTo(lowerCase(io.visutility.monitor.host.manifest.KafkaIngestSpec.Guarantee.values()));
     }
 
     @Test
@@ -109,7 +113,11 @@ class ManifestSchemaTest {
                   verify: {console-logger: %s}
                 reload: {watch: false, debounce: 500ms}
                 ingest:
-                  http: {bind: 0.0.0.0, port: 8480, token: "${MONITOR_TOKEN}", max_body_bytes: 65536, threads: 8}
+                  http: {bind: 0.0.0.0, port: 8480, token: "${MONITOR_TOKEN}", max_body_bytes: 65536, threads: 8,
+                         max_wait: 2s}
+                  kafka: {bootstrap: "${KAFKA_BOOTSTRAP}", topic: model-metrics, application_id: monitor,
+                          guarantee: at_least_once, dead_letter_topic: dead, standby_replicas: 1,
+                          state_dir: /var/lib/monitor, properties: {security.protocol: SSL, linger.ms: 5}}
                 observers:
                   - name: retrain
                     type: retraining-trigger
