@@ -49,6 +49,9 @@ public final class KafkaIngest implements AutoCloseable {
         this.topic = spec.topic();
         this.streams = new KafkaStreams(
                 ClusterTopology.build(spec.topic(), spec.deadLetterTopic(), this::place, counter), properties(spec));
+        // One line per state change, with what this host reads once it runs: a rebalance shows in the log.
+        streams.setStateListener((now, before) -> LOG.info("ingest.kafka: {} -> {}{}", before, now,
+                now == KafkaStreams.State.RUNNING ? ", reading " + partitions() : ""));
         streams.setUncaughtExceptionHandler(failure -> {
             if (!closing) {
                 LOG.error("ingest.kafka: a stream thread failed; this host stops reading the topic", failure);
