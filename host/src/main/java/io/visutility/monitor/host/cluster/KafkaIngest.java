@@ -4,11 +4,18 @@ import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.ingest.IngestCounter;
 import io.visutility.monitor.host.manifest.KafkaIngestSpec;
+import io.visutility.monitor.host.manifest.ManifestException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
@@ -36,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaIngest implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaIngest.class);
+    /** How long the start waits for the broker to list its topics. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
     /** How long one try to place an event waits before the stream thread looks whether the host is stopping. */
     private static final long PLACE_TRY_MILLIS = 500;
 
@@ -60,13 +69,39 @@ public final class KafkaIngest implements AutoCloseable {
         });
     }
 
-    /** Starts reading {@code spec.topic()} with the hosts that share its application id. */
-    public static KafkaIngest start(KafkaIngestSpec spec, EventBus bus, IngestCounter counter) {
+    /**
+     * Starts reading {@code spec.topic()} with the hosts that share its application id.
+     *
+     * @throws ManifestException if no broker answers within 30 s, or the topic or the dead-letter
+     *                           topic does not exist (Streams would stop at its first rebalance)
+     */
+    public static KafkaIngest start(KafkaIngestSpec spec, EventBus bus, IngestCounter counter) throws ManifestException {
+        requireTopics(spec);
         KafkaIngest ingest = new KafkaIngest(spec, bus, counter);
         ingest.streams.start();
         LOG.info("ingest.kafka: reading topic '{}' from {} as '{}' ({})", spec.topic(), spec.bootstrap(),
                 spec.applicationId(), spec.guarantee().name().toLowerCase(java.util.Locale.ROOT));
         return ingest;
+    }
+
+    private static void requireTopics(KafkaIngestSpec spec) throws ManifestException {
+        Map<String, Object> admin = new StreamsConfig(properties(spec)).getAdminConfigs("visutility-monitor-check");
+        try (Admin client = Admin.create(admin)) {
+            Set<String> topics = client.listTopics(new ListTopicsOptions().timeoutMs((int) CHECK_TIMEOUT.toMillis()))
+                    .names().get(CHECK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            for (String topic : List.of(spec.topic(), spec.deadLetterTopic())) {
+                if (!topics.contains(topic)) {
+                    throw new ManifestException(spec.where() + ": ingest.kafka: topic '" + topic + "' does not exist on "
+                            + spec.bootstrap() + "; create it first");
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ManifestException(spec.where() + ": ingest.kafka: no broker at " + spec.bootstrap()
+                    + " answered within " + CHECK_TIMEOUT.toSeconds() + " s: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ManifestException(spec.where() + ": ingest.kafka: interrupted while checking the topics");
+        }
     }
 
     /** The Streams properties of a manifest block: the block's keys, then its {@code properties} over them. */

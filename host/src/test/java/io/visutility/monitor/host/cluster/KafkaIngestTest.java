@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.visutility.monitor.api.InferenceLatency;
@@ -10,6 +11,7 @@ import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.EventFilter;
 import io.visutility.monitor.host.ingest.IngestCounter;
 import io.visutility.monitor.host.manifest.KafkaIngestSpec;
+import io.visutility.monitor.host.manifest.ManifestException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -172,6 +174,14 @@ class KafkaIngestTest {
             }
             second.ingest.close();
         }
+    }
+
+    @Test
+    void aTopicThatDoesNotExistIsOneClearErrorAtStart() {
+        assertThatThrownBy(() -> KafkaIngest.start(spec("nowhere", "x"), new EventBus(), IngestCounter.NONE))
+                .isInstanceOf(ManifestException.class)
+                .hasMessage("test: ingest.kafka: topic 'nowhere' does not exist on " + kafka.bootstrapServers()
+                        + "; create it first");
     }
 
     private static Set<String> models(List<InferenceLatency> events) {
