@@ -72,13 +72,14 @@ class ClusterIT {
         kafka.close();
     }
 
-    /** A host from the distribution whose only observer logs each event it gets. */
+    /** A host from the distribution whose only observer logs each event it gets; it serves /metrics on a free port. */
     private Started host(String name) throws Exception {
         Path home = Files.createDirectories(root.resolve(name));
         Distribution dist = new Distribution(home);
         dist.writeManifest("""
                 reload: {watch: false}
                 ingest:
+                  http: {port: 0}
                   kafka:
                     bootstrap: %s
                     topic: %s
@@ -146,6 +147,11 @@ class ClusterIT {
                 producer.send(new ProducerRecord<>(TOPIC, null, "{\"type\":\"nope\"}".getBytes(StandardCharsets.UTF_8)));
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> received(hosts).size() >= MODELS * 50);
+
+            String metrics = metrics(hosts.get(0));
+            assertThat(metrics).contains("monitor_kafka_running 1.0", "monitor_kafka_rebalances_total ",
+                    "monitor_kafka_lag{partition=\"model-metrics-", "monitor_events_received_total{source=\"kafka\"} ");
+            assertThat(metrics).containsPattern("monitor_kafka_partitions [1-9]");
         } finally {
             hosts.forEach(host -> host.process().destroy()); // SIGTERM: each commits and drains
         }
@@ -162,6 +168,14 @@ class ClusterIT {
         assertThat(all).hasSizeGreaterThanOrEqualTo(MODELS * 50);
         assertThat(perHost).allMatch(count -> count > 0);
         assertThat(deadLetters()).containsExactly("unknown_type");
+    }
+
+    private static String metrics(Started host) throws Exception {
+        Matcher port = Pattern.compile("http ingest listening on 127\\.0\\.0\\.1:(\\d+)").matcher(host.stderr());
+        assertThat(port.find()).isTrue();
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The events the hosts' observers logged, as {@code model/latency}. */

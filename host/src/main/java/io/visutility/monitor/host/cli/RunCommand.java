@@ -81,7 +81,9 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (monitor.manifest().kafka().isPresent()) {
-            front.addFirst(KafkaIngest.start(monitor.manifest().kafka().get(), monitor.bus(), metrics));
+            KafkaIngest stream = KafkaIngest.start(monitor.manifest().kafka().get(), monitor.bus(), metrics);
+            front.addFirst(stream);
+            metrics.add(stream);
         }
         if (input == null) {
             LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());

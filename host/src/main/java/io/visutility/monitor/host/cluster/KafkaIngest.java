@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -52,6 +54,8 @@ public final class KafkaIngest implements AutoCloseable {
     private final EventBus bus;
     private final String topic;
     private volatile boolean closing;
+    /** Rebalances this host took part in; written by Streams' state listener only. */
+    private final AtomicLong rebalances = new AtomicLong();
 
     private KafkaIngest(KafkaIngestSpec spec, EventBus bus, IngestCounter counter) {
         this.bus = bus;
@@ -59,8 +63,13 @@ public final class KafkaIngest implements AutoCloseable {
         this.streams = new KafkaStreams(
                 ClusterTopology.build(spec.topic(), spec.deadLetterTopic(), this::place, counter), properties(spec));
         // One line per state change, with what this host reads once it runs: a rebalance shows in the log.
-        streams.setStateListener((now, before) -> LOG.info("ingest.kafka: {} -> {}{}", before, now,
-                now == KafkaStreams.State.RUNNING ? ", reading " + partitions() : ""));
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.REBALANCING) {
+                rebalances.incrementAndGet();
+            }
+            LOG.info("ingest.kafka: {} -> {}{}", before, now,
+                    now == KafkaStreams.State.RUNNING ? ", reading " + partitions() : "");
+        });
         streams.setUncaughtExceptionHandler(failure -> {
             if (!closing) {
                 LOG.error("ingest.kafka: a stream thread failed; this host stops reading the topic", failure);
@@ -142,6 +151,26 @@ public final class KafkaIngest implements AutoCloseable {
                 .forEach(task -> task.topicPartitions().stream().filter(partition -> partition.topic().equals(topic))
                         .map(TopicPartition::toString).forEach(partitions::add)));
         return List.copyOf(partitions);
+    }
+
+    /** How many rebalances this host has gone through since it started. */
+    public long rebalances() {
+        return rebalances.get();
+    }
+
+    /**
+     * Each partition of the events topic this host reads, with how many records it trails that
+     * partition's end by (the consumer's {@code records-lag}), as {@code topic-partition}.
+     */
+    public Map<String, Double> lag() {
+        Map<String, Double> lag = new TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.name().equals("records-lag") && topic.equals(name.tags().get("topic"))
+                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
+                lag.put(topic + "-" + name.tags().get("partition"), value);
+            }
+        });
+        return lag;
     }
 
     /**

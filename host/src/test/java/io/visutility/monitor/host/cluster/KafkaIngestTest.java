@@ -168,6 +168,10 @@ class KafkaIngestTest {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> second.got.size() >= before + onFirst.size());
             assertThat(models(second.got.subList(before, second.got.size()))).isEqualTo(onFirst);
+            assertThat(second.ingest.rebalances()).isGreaterThanOrEqualTo(2); // the start, and the takeover
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.ingest.lag().keySet()
+                    .equals(Set.copyOf(second.ingest.partitions())));
+            assertThat(second.ingest.lag().values()).allMatch(lag -> lag == 0.0);
         } finally {
             if (first.ingest != null) {
                 first.ingest.close();
