@@ -161,7 +161,26 @@ public final class EventJson {
         if (value.textValue().length() > MAX_NAME_CHARS) {
             throw new EventFormatException(RejectReason.INVALID_FIELD, "field '" + field + "' is longer than " + MAX_NAME_CHARS + " characters");
         }
+        int lone = loneSurrogate(value.textValue());
+        if (lone >= 0) {
+            // JSON's \ud800 escapes decode to half a character, which no UTF-8 writer (a sink, a log) can write.
+            throw new EventFormatException(RejectReason.INVALID_FIELD, "field '" + field
+                    + "' holds an unpaired UTF-16 surrogate at character " + lone);
+        }
         return value.textValue();
+    }
+
+    /** The index of the first surrogate that is not half of a pair, or -1. */
+    private static int loneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static double number(JsonNode value, String field) throws EventFormatException {
