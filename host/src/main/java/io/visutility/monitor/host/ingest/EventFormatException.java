@@ -6,7 +6,7 @@ public final class EventFormatException extends Exception {
     private final RejectReason reason;
 
     public EventFormatException(RejectReason reason, String message) {
-        super(message);
+        super(message, null, false, false); // no stack trace: a request may reject 500,000 lines
         this.reason = reason;
     }
 

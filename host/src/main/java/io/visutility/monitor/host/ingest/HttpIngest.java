@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import java.io.ByteArrayOutputStream;
@@ -19,9 +18,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -53,6 +50,8 @@ public final class HttpIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int QUEUED_REQUESTS = 64;
+    /** The most rejected events an answer lists; the rest are counted in {@code errors_omitted}. */
+    static final int LISTED_ERRORS = 100;
     /** The longest a request may take to arrive, or its answer to leave. */
     private static final long REQUEST_TIME_LIMIT_SECONDS = 30;
 
@@ -172,7 +171,7 @@ public final class HttpIngest implements AutoCloseable {
                 return;
             }
             if (type.equals("application/x-ndjson")) {
-                ingest(exchange, ndjson(body));
+                ingest(exchange, RequestEvents.ndjson(body, clock));
                 return;
             }
             String text;
@@ -183,54 +182,7 @@ public final class HttpIngest implements AutoCloseable {
                 respond(exchange, 400, error("body is not valid UTF-8"));
                 return;
             }
-            ingest(exchange, json(text));
-        }
-    }
-
-    /** One item of a request: its event, or why it was rejected. */
-    private record Item(ModelMetricEvent event, EventFormatException problem) {
-    }
-
-    private List<Item> json(String text) {
-        List<Item> items = new ArrayList<>();
-        JsonNode tree;
-        try {
-            tree = EventJson.readTree(text);
-        } catch (EventFormatException e) {
-            items.add(new Item(null, e));
-            return items;
-        }
-        if (tree.isArray()) {
-            tree.forEach(node -> items.add(item(node)));
-        } else {
-            items.add(item(tree));
-        }
-        return items;
-    }
-
-    /** Each line on its own: a line that is too long or not UTF-8 is rejected, the others kept. */
-    private List<Item> ndjson(byte[] body) throws IOException {
-        List<Item> items = new ArrayList<>();
-        BoundedLineReader lines = new BoundedLineReader(body, EventJson.MAX_LINE_BYTES);
-        for (BoundedLineReader.Line line = lines.next(); line != null; line = lines.next()) {
-            if (line instanceof BoundedLineReader.Rejected bad) {
-                items.add(new Item(null, new EventFormatException(bad.reason(), bad.message())));
-            } else if (line instanceof BoundedLineReader.Text text && !text.text().isBlank()) {
-                try {
-                    items.add(item(EventJson.readTree(text.text())));
-                } catch (EventFormatException e) {
-                    items.add(new Item(null, e));
-                }
-            }
-        }
-        return items;
-    }
-
-    private Item item(JsonNode node) {
-        try {
-            return new Item(EventJson.parse(node, clock.instant()), null);
-        } catch (EventFormatException e) {
-            return new Item(null, e);
+            ingest(exchange, RequestEvents.json(text, clock));
         }
     }
 
@@ -239,17 +191,21 @@ public final class HttpIngest implements AutoCloseable {
      * in full lanes. When time runs out, answers 503 with the index of the first event not placed:
      * the client sends again from there (an event may then reach an observer twice: at least once).
      */
-    private void ingest(HttpExchange exchange, List<Item> items) throws IOException {
+    private void ingest(HttpExchange exchange, RequestEvents.Source items) throws IOException {
         ObjectNode answer = MAPPER.createObjectNode();
         ArrayNode errors = MAPPER.createArrayNode();
         long deadline = System.nanoTime() + spec.maxWait().toNanos();
         int accepted = 0;
+        int refused = 0;
         int notPlaced = -1;
         Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
-        for (int i = 0; i < items.size(); i++) {
-            Item item = items.get(i);
+        int i = 0;
+        for (RequestEvents.Item item = items.next(); item != null; item = items.next(), i++) {
             if (item.event() == null) {
-                errors.addObject().put("index", i).put("error", item.problem().getMessage());
+                refused++;
+                if (errors.size() < LISTED_ERRORS) {
+                    errors.addObject().put("index", i).put("error", item.problem().getMessage());
+                }
                 rejected.merge(item.problem().reason(), 1, Integer::sum);
             } else if (bus.offer(item.event(), deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 accepted++;
@@ -260,7 +216,10 @@ public final class HttpIngest implements AutoCloseable {
         }
         counter.accepted("http", accepted);
         rejected.forEach((reason, events) -> counter.rejected("http", reason, events));
-        answer.put("accepted", accepted).put("rejected", errors.size()).set("errors", errors);
+        answer.put("accepted", accepted).put("rejected", refused).set("errors", errors);
+        if (refused > errors.size()) {
+            answer.put("errors_omitted", refused - errors.size());
+        }
         if (notPlaced >= 0) {
             answer.put("next_index", notPlaced);
             exchange.getResponseHeaders().set("Retry-After", "1");

@@ -42,6 +42,33 @@ class HttpIngestTest {
     }
 
     @Test
+    void aBodyOfHalfAMillionBadLinesListsTheFirstHundredErrorsAndCountsTheRest() throws Exception {
+        EventBus bus = new EventBus();
+        List<String> lines = new java.util.ArrayList<>(java.util.Collections.nCopies(500_000, "1"));
+        lines.set(250_000, event(7)); // one good event in the middle is still taken
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        Registration lane = bus.register("all", EventFilter.ALL, event -> delivered.add(event.model().version()),
+                DispatchPolicy.SYNC);
+        try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 2,
+                Duration.ofSeconds(5), "test"), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE,
+                HttpIngest.MetricsWriter.NONE)) {
+            HttpResponse<String> answer = post(http, lines);
+
+            assertThat(answer.statusCode()).isEqualTo(202);
+            JsonNode body = JSON.readTree(answer.body());
+            assertThat(body.get("accepted").asInt()).isEqualTo(1);
+            assertThat(body.get("rejected").asInt()).isEqualTo(499_999);
+            assertThat(body.get("errors")).hasSize(HttpIngest.LISTED_ERRORS);
+            assertThat(body.get("errors_omitted").asInt()).isEqualTo(499_999 - HttpIngest.LISTED_ERRORS);
+            assertThat(body.get("errors").get(0).get("error").asText()).isEqualTo("expected a JSON object");
+            assertThat(answer.body().length()).isLessThan(10_000);
+        } finally {
+            lane.close();
+        }
+        assertThat(delivered).containsExactly("v7");
+    }
+
+    @Test
     void aRequestThatFindsNoRoomWithinMaxWaitGets503WithTheExactPrefixAndAResendDeliversTheRest() throws Exception {
         EventBus bus = new EventBus();
         CountDownLatch release = new CountDownLatch(1);
