@@ -77,8 +77,34 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
                 .toList();
     }
 
+    /**
+     * The first argument that a client's value would turn into an option: one that starts with a
+     * placeholder, comes before any {@code --}, and expands to something starting with {@code -}
+     * (a model named {@code --help}); -1 if none.
+     */
+    int optionInjected(List<String> argv) {
+        for (int i = 1; i < command.size(); i++) {
+            if (command.get(i).equals("--")) {
+                return -1;
+            }
+            if (command.get(i).startsWith("{") && argv.get(i).startsWith("-")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Override
     public ActionResult run(Trigger trigger, Logger log) throws InterruptedException {
+        List<String> argv = argv(trigger);
+        int injected = optionInjected(argv);
+        if (injected > 0) {
+            // Event values come from clients: "--help" or "--output=/etc/x" must not become an option.
+            log.warn("retraining action exec {} refused: argument {} ('{}' from {}) would be read as an option; "
+                    + "put \"--\" before it in command", trigger.describe(), injected, argv.get(injected),
+                    command.get(injected));
+            return ActionResult.FAILED;
+        }
         ExecOutput output;
         try {
             output = ExecOutput.create();
@@ -90,7 +116,7 @@ record ExecAction(List<String> command, Duration timeout) implements RetrainingA
         try (output) { // deleted however the run ends
             Process process;
             try {
-                process = new ProcessBuilder(argv(trigger)).redirectErrorStream(true)
+                process = new ProcessBuilder(argv).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.file())).start();
             } catch (IOException | RuntimeException e) {
                 log.warn("retraining action exec {} failed to start {}: {}", trigger.describe(), command.get(0),

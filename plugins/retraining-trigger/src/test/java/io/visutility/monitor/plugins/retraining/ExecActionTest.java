@@ -105,6 +105,28 @@ class ExecActionTest {
     }
 
     @Test
+    void aModelNameThatWouldBeAnOptionIsRefusedUnlessDashDashComesFirst() throws Exception {
+        Path args = dir.resolve("args");
+        Path retrain = script("retrain.sh", "printf '%s\\n' \"$@\" >> " + args);
+        TestContext ctx = start(new RetrainingTriggerObserver(), Map.of("action", "exec",
+                "command", List.of(retrain.toString(), "{model}")));
+
+        observer.onEvent(new ConceptDrift(new ModelVersion("--help", "v1"), 0.01, T0));
+
+        await().atMost(WAIT).until(() -> actions(ctx, "failed") == 1);
+        assertThat(ctx.lines).contains("WARN retraining action exec model=--help version=v1 refused: argument 1 "
+                + "('--help' from {model}) would be read as an option; put \"--\" before it in command");
+        assertThat(args).doesNotExist();
+
+        observer.stop();
+        TestContext safe = start(new RetrainingTriggerObserver(), Map.of("action", "exec",
+                "command", List.of(retrain.toString(), "--", "{model}")));
+        observer.onEvent(new ConceptDrift(new ModelVersion("--help", "v1"), 0.01, T0));
+        await().atMost(WAIT).until(() -> actions(safe, "ok") == 1);
+        assertThat(Files.readAllLines(args)).containsExactly("--", "--help");
+    }
+
+    @Test
     void aNonZeroExitCountsAsFailedAndLogsTheLastLineOfOutput() throws Exception {
         Path retrain = script("retrain.sh", "echo loading\necho 'training data missing' >&2\nexit 3");
         TestContext ctx = start(new RetrainingTriggerObserver(), Map.of("action", "exec",
