@@ -84,8 +84,8 @@ final class PluginReloads {
         reloaded.removeAll(gone);
         gone.add(old.id());
         Set<String> types = contributedTypes(gone);
-        List<String> retired = observers.retire(gone, "plugin " + old.id() + " " + old.version() + " ("
-                + old.jar() + "), which " + (gone.size() == 1 ? "it needs" : "its plugins need") + ", was removed");
+        List<String> retired = observers.retire(gone, "needs plugin " + old.id() + " " + old.version() + " ("
+                + old.jar() + "), which was removed");
         Map<String, Integer> held = observers.replacePlugins(reloaded, types, () -> {
             plugins.replace(old.id(), Optional.empty());
             return plugins.catalog();

@@ -205,9 +205,7 @@ public final class PluginHost implements AutoCloseable {
             if (now.isPresent()) {
                 deleteQuietly(lastGood);
             } else {
-                LOG.warn("plugin {} from {} did not load; going back to {} {}", pluginId, jarName, pluginId,
-                        old.info().version());
-                loadCopy(lastGood, old.info().jar());
+                loadCopy(lastGood, old.info().jar()); // the caller says so, with why the new one did not load
             }
         }
         for (String dependent : order) {
