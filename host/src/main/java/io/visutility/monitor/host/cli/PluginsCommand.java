@@ -64,7 +64,7 @@ final class PluginsCommand implements Callable<Integer> {
                 int jars = catalog.problems().size() + catalog.plugins().size();
                 spec.commandLine().getErr().println((failed == 0 ? "" : failed + " of " + jars + " jars failed to load")
                         + (failed > 0 && waits > 0 ? ", " : "")
-                        + (waits == 0 ? "" : waits + " of " + jars + (waits == 1 ? " jar waits" : " jars wait")
+                        + (waits == 0 ? "" : waits + " of " + jars + " jars " + (waits == 1 ? "waits" : "wait")
                                 + " for a dependency"));
                 spec.commandLine().getErr().flush();
                 return ExitCode.RUNTIME_FAILURE;

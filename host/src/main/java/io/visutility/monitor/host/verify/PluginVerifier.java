@@ -52,6 +52,7 @@ public final class PluginVerifier {
 
     private final String hostVersion;
     private final Map<String, PluginJar> available;
+    private final boolean pluginsDirGiven;
     private final ClassLoader host = PluginVerifier.class.getClassLoader();
     private final ClassLoader jdk = ClassLoader.getPlatformClassLoader();
 
@@ -63,6 +64,7 @@ public final class PluginVerifier {
     public PluginVerifier(String hostVersion, Optional<Path> pluginsDir) throws IOException {
         this.hostVersion = hostVersion;
         this.available = new LinkedHashMap<>();
+        this.pluginsDirGiven = pluginsDir.isPresent();
         if (pluginsDir.isPresent()) {
             for (Path jar : PluginHost.jarsIn(pluginsDir.get())) {
                 try {
@@ -140,7 +142,7 @@ public final class PluginVerifier {
                     + (dependency.optional() ? " (optional)" : "");
             if (there == null) {
                 if (!dependency.optional()) {
-                    findings.add(Finding.error(wants + ", " + (available.isEmpty()
+                    findings.add(Finding.error(wants + ", " + (!pluginsDirGiven
                             ? "and no --plugins DIR was given to find it in"
                             : "which is not in the --plugins folder: the host would keep the jar waiting for it")));
                 }
