@@ -31,6 +31,7 @@ import org.pf4j.PluginLoader;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
+import org.pf4j.VersionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +95,11 @@ public final class PluginHost implements AutoCloseable {
             @Override
             protected PluginLoader createPluginLoader() {
                 return new ApiFirstPluginLoader(this);
+            }
+
+            @Override
+            protected VersionManager createVersionManager() {
+                return new PluginVersions();
             }
         };
         manager.setSystemVersion(hostVersion);

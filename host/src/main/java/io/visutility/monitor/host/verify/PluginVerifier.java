@@ -11,6 +11,7 @@ import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginDependency;
 import io.visutility.monitor.host.plugins.PluginProblem;
+import io.visutility.monitor.host.plugins.PluginVersions;
 import io.visutility.monitor.host.plugins.UnknownTypeException;
 import io.visutility.monitor.host.schema.ManifestSchema;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.pf4j.DefaultVersionManager;
 
 /**
  * Checks a plugin jar before it goes live: what {@code monitor verify-plugin} runs.
@@ -48,7 +48,7 @@ public final class PluginVerifier {
     private static final String EXTENSION_POINT = "org/pf4j/ExtensionPoint";
     private static final int MAX_NAMED = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DefaultVersionManager VERSIONS = new DefaultVersionManager();
+    private static final PluginVersions VERSIONS = new PluginVersions();
 
     private final String hostVersion;
     private final Map<String, PluginJar> available;
@@ -125,7 +125,7 @@ public final class PluginVerifier {
                     + "supports, such as >=" + hostVersion + " & <1.0.0"));
         } else {
             try {
-                if (!new DefaultVersionManager().checkVersionConstraint(hostVersion, requires.get())) {
+                if (!VERSIONS.checkVersionConstraint(hostVersion, requires.get())) {
                     findings.add(Finding.error("Plugin-Requires '" + requires.get() + "' does not accept this host, "
                             + "version " + hostVersion));
                 }

@@ -117,6 +117,35 @@ class PluginDependenciesTest {
     }
 
     @Test
+    void aShortVersionSuchAs1Point2IsComparedAsItsFullForm() throws Exception {
+        library("1.2").writeTo(plugins.resolve("lib.jar"));
+        user("user", "lib@>=1.1.0 & <2.0.0").writeTo(plugins.resolve("user.jar"));
+        user("picky", "lib@>=1.3.0").writeTo(plugins.resolve("picky.jar"));
+
+        ExtensionCatalog catalog = host.loadFolder(plugins);
+
+        assertThat(catalog.plugins()).extracting(PluginInfo::id).containsExactly("lib", "user");
+        assertThat(catalog.problems()).extracting(PluginProblem::toString).containsExactly(
+                "picky.jar: plugin picky 1.0.0 waits for lib >=1.3.0: lib 1.2 is loaded (lib.jar)");
+    }
+
+    @Test
+    void aPinnedLibraryWhoseDigestDiffersIsRefusedAndItsUserWaits() throws Exception {
+        library("1.0.0").writeTo(plugins.resolve("lib.jar"));
+        user("user", "lib").writeTo(plugins.resolve("user.jar"));
+        host.pin(java.util.Map.of("lib", "0".repeat(64)));
+
+        ExtensionCatalog catalog = host.loadFolder(plugins);
+
+        assertThat(catalog.plugins()).isEmpty();
+        assertThat(catalog.problems()).extracting(PluginProblem::jar, PluginProblem::waits)
+                .containsExactly(org.assertj.core.api.Assertions.tuple("lib.jar", false),
+                        org.assertj.core.api.Assertions.tuple("user.jar", true));
+        assertThat(catalog.problems().get(0).reason()).startsWith("refused: its SHA-256 is ")
+                .endsWith(" but plugins.verify pins " + "0".repeat(64) + " for plugin lib");
+    }
+
+    @Test
     void aCycleIsRefusedNamingItAndTheRestLoads() throws Exception {
         plugin("a").dependsOn("b").observer("a-observer").writeTo(plugins.resolve("a.jar"));
         plugin("b").dependsOn("c@>=1.0.0").observer("b-observer").writeTo(plugins.resolve("b.jar"));
