@@ -1,12 +1,10 @@
 package io.visutility.monitor.host.plugins;
 
 import io.visutility.monitor.api.DriftStrategy;
-import io.visutility.monitor.api.ExtensionType;
 import io.visutility.monitor.api.Observer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -74,8 +72,7 @@ public final class PluginHost implements AutoCloseable {
     private volatile ExtensionCatalog current;
 
     /** A started plugin: what it provides and the copy it was loaded from. */
-    private record Loaded(PluginInfo info, Path shadow, List<ExtensionClass<Observer>> observers,
-                          List<ExtensionClass<DriftStrategy>> strategies, List<ExtensionClass<Object>> others) {
+    private record Loaded(PluginInfo info, Path shadow, Extensions extensions) {
     }
 
     /** A jar of the plugins folder that waits for its dependencies. */
@@ -298,9 +295,9 @@ public final class PluginHost implements AutoCloseable {
         List<PluginInfo> plugins = new ArrayList<>();
         loaded.values().stream().sorted(Comparator.comparing(l -> l.info().jar())).forEach(l -> {
             plugins.add(l.info());
-            observers.addAll(l.observers());
-            strategies.addAll(l.strategies());
-            others.addAll(l.others());
+            observers.addAll(l.extensions().observers());
+            strategies.addAll(l.extensions().strategies());
+            others.addAll(l.extensions().others());
         });
         return new ExtensionCatalog(plugins, List.copyOf(problems.values()), observers, strategies, others);
     }
@@ -440,31 +437,16 @@ public final class PluginHost implements AutoCloseable {
             return failed(jarName, e.getMessage());
         }
         String pluginId = plugin.getPluginId();
-        List<ExtensionClass<Observer>> observers = new ArrayList<>();
-        List<ExtensionClass<DriftStrategy>> strategies = new ArrayList<>();
-        List<ExtensionClass<Object>> others = new ArrayList<>();
-        for (String className : new TreeSet<>(manager.getExtensionClassNames(pluginId))) {
-            try {
-                Class<?> type = plugin.getPluginClassLoader().loadClass(className);
-                if (Observer.class.isAssignableFrom(type)) {
-                    observers.add(new ExtensionClass<>(extensionName(type), pluginId, type.asSubclass(Observer.class)));
-                } else if (DriftStrategy.class.isAssignableFrom(type)) {
-                    strategies.add(new ExtensionClass<>(extensionName(type), pluginId,
-                            type.asSubclass(DriftStrategy.class)));
-                } else {
-                    checkInstantiable(type);
-                    others.add(new ExtensionClass<>(type.getName(), pluginId, type.asSubclass(Object.class)));
-                }
-            } catch (ClassNotFoundException | LinkageError e) {
-                return discard(plugin, shadow, jarName, "extension class " + className + " cannot be loaded: " + e);
-            } catch (PluginJarException e) {
-                return discard(plugin, shadow, jarName, e.getMessage());
-            }
+        Extensions found;
+        try {
+            found = Extensions.of(plugin, manager.getExtensionClassNames(pluginId));
+        } catch (PluginJarException e) {
+            return discard(plugin, shadow, jarName, e.getMessage());
         }
         PluginInfo info = new PluginInfo(pluginId, plugin.getDescriptor().getVersion(), jarName,
-                observers.stream().map(ExtensionClass::type).toList(),
-                strategies.stream().map(ExtensionClass::type).toList(), descriptor.dependencies());
-        loaded.put(pluginId, new Loaded(info, shadow, observers, strategies, others));
+                found.observers().stream().map(ExtensionClass::type).toList(),
+                found.strategies().stream().map(ExtensionClass::type).toList(), descriptor.dependencies());
+        loaded.put(pluginId, new Loaded(info, shadow, found));
         LOG.info("loaded plugin {} {} from {}", pluginId, info.version(), jarName);
         return Optional.of(info);
     }
@@ -618,31 +600,6 @@ public final class PluginHost implements AutoCloseable {
                     .map(String::trim);
         } catch (IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private static String extensionName(Class<?> type) throws PluginJarException {
-        ExtensionType name = type.getAnnotation(ExtensionType.class);
-        if (name == null || name.value().isBlank()) {
-            throw new PluginJarException("extension class " + type.getName() + " has no @ExtensionType name");
-        }
-        if (name.value().contains(":")) {
-            throw new PluginJarException("extension class " + type.getName() + ": @ExtensionType '"
-                    + name.value() + "' must not contain ':'");
-        }
-        checkInstantiable(type);
-        return name.value();
-    }
-
-    private static void checkInstantiable(Class<?> type) throws PluginJarException {
-        if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
-            throw new PluginJarException("extension class " + type.getName() + " must be public and concrete");
-        }
-        try {
-            type.getConstructor();
-        } catch (NoSuchMethodException e) {
-            throw new PluginJarException("extension class " + type.getName()
-                    + " needs a public no-argument constructor");
         }
     }
 
