@@ -68,7 +68,8 @@ final class PluginReloads {
         }
         affected.remove(old.id());
         LOG.info("reload: plugin {} {} -> {}{}{}", old.id(), old.version(), version,
-                affected.isEmpty() ? "" : ", plugins that depend on it reloaded: " + String.join(", ", affected),
+                affected.isEmpty() || loaded.get().isEmpty() ? ""
+                        : ", plugins that depend on it reloaded: " + String.join(", ", affected),
                 restarted(held));
         return loaded.get().isPresent();
     }

@@ -184,6 +184,9 @@ public final class PluginHost implements AutoCloseable {
         if (old == null) {
             return replacement.flatMap(this::load);
         }
+        if (replacement.isPresent() && outOfDependentsRanges(old, replacement.get())) {
+            return Optional.empty();
+        }
         Set<String> required = DependencyGraph.dependents(Set.of(pluginId), infos(), false);
         Set<String> all = DependencyGraph.dependents(Set.of(pluginId), infos(), true);
         List<String> order = DependencyGraph.dependencyOrder(all, infos());
@@ -219,6 +222,33 @@ public final class PluginHost implements AutoCloseable {
         }
         settle();
         return now;
+    }
+
+    /**
+     * Whether the replacement's version is outside the range of a loaded plugin that depends on
+     * the one it replaces: then it is refused (recorded as the jar's problem) and nothing changes,
+     * so the dependents keep running on the version they accept.
+     */
+    private boolean outOfDependentsRanges(Loaded old, Path replacement) {
+        String jarName = replacement.getFileName().toString();
+        JarDescriptor next;
+        try {
+            next = JarDescriptor.read(replacement, manager.getVersionManager(), manager.getSystemVersion());
+        } catch (PluginJarException e) {
+            return false; // loading it says why
+        }
+        for (PluginInfo dependent : infos()) {
+            for (PluginDependency dependency : dependent.dependencies()) {
+                if (dependency.pluginId().equals(old.info().id()) && next.id().equals(old.info().id())
+                        && !dependency.accepts(next.version(), manager.getVersionManager())) {
+                    failed(jarName, "plugin " + next.id() + " " + next.version() + " is outside the range "
+                            + dependent.id() + " " + dependent.version() + " needs (" + dependency + "); "
+                            + old.info().id() + " " + old.info().version() + " keeps running");
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

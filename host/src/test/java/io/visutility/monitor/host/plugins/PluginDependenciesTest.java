@@ -210,6 +210,22 @@ class PluginDependenciesTest {
     }
 
     @Test
+    void aReplacementOutsideADependentsRangeIsRefusedAndNothingChanges() throws Exception {
+        library("1.0.0").writeTo(plugins.resolve("lib.jar"));
+        user("user", "lib@>=1.0.0 & <2.0.0").writeTo(plugins.resolve("user.jar"));
+        host.loadFolder(plugins);
+        ClassLoader before = host.catalog().observer("user-observer").classLoader();
+
+        assertThat(host.replace("lib", Optional.of(library("2.0.0").writeTo(plugins.resolve("lib.jar"))))).isEmpty();
+
+        assertThat(host.catalog().plugins()).extracting(p -> p.id() + " " + p.version())
+                .containsExactly("lib 1.0.0", "user 1.0.0");
+        assertThat(host.catalog().observer("user-observer").classLoader()).isSameAs(before);
+        assertThat(host.catalog().problems()).extracting(PluginProblem::toString).containsExactly("lib.jar: plugin lib "
+                + "2.0.0 is outside the range user 1.0.0 needs (lib@>=1.0.0 & <2.0.0); lib 1.0.0 keeps running");
+    }
+
+    @Test
     void removingALibraryMakesItsDependentsWaitUntilItIsBack() throws Exception {
         Path lib = library("1.0.0").writeTo(plugins.resolve("lib.jar"));
         user("user", "lib@>=1.0.0").writeTo(plugins.resolve("user.jar"));
