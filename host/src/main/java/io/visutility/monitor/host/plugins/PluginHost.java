@@ -24,12 +24,7 @@ import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
-import org.pf4j.JarPluginManager;
-import org.pf4j.PluginLoader;
-import org.pf4j.PluginManager;
-import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
-import org.pf4j.VersionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * PF4J's class loader, which looks up a dependency's classes by id, always finds them; and it is
  * unloaded only after the plugins that need it, which then wait again.
  *
- * <p>Thread-safety: PF4J's {@link PluginManager} is not thread-safe, so every method here is
+ * <p>Thread-safety: PF4J's {@code PluginManager} is not thread-safe, so every method here is
  * synchronized on this object; the {@link ExtensionCatalog} it returns is immutable.
  */
 public final class PluginHost implements AutoCloseable {
@@ -56,11 +51,11 @@ public final class PluginHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
     private final Path shadowDir;
-    private final PluginManager manager;
+    private final PluginEngine engine;
     /** Loaded plugins by id, in the order they loaded: each after the plugins it needs. */
     private final Map<String, Loaded> loaded = new LinkedHashMap<>();
-    /** Jars waiting for their dependencies, by jar name. */
-    private final Map<String, Waiter> waiting = new TreeMap<>();
+    /** Jars waiting for their dependencies. */
+    private final WaitingJars waiting = new WaitingJars();
     private final Map<String, PluginProblem> problems = new TreeMap<>();
     /** Jars refused only because a jar with their Plugin-Id was loaded: jar name to that id. */
     private final Map<String, String> refusedDuplicates = new TreeMap<>();
@@ -75,10 +70,6 @@ public final class PluginHost implements AutoCloseable {
     private record Loaded(PluginInfo info, Path shadow, Extensions extensions) {
     }
 
-    /** A jar of the plugins folder that waits for its dependencies. */
-    private record Waiter(Path jar, JarDescriptor descriptor) {
-    }
-
     /**
      * @param hostVersion the version {@code Plugin-Requires} is checked against
      */
@@ -88,18 +79,7 @@ public final class PluginHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the plugin shadow folder", e);
         }
-        this.manager = new JarPluginManager(shadowDir) {
-            @Override
-            protected PluginLoader createPluginLoader() {
-                return new ApiFirstPluginLoader(this);
-            }
-
-            @Override
-            protected VersionManager createVersionManager() {
-                return new PluginVersions();
-            }
-        };
-        manager.setSystemVersion(hostVersion);
+        this.engine = new PluginEngine(shadowDir, hostVersion);
         current = catalog();
     }
 
@@ -206,7 +186,7 @@ public final class PluginHost implements AutoCloseable {
         if (replacement.isPresent()) {
             String jarName = replacement.get().getFileName().toString();
             consider(replacement.get());
-            Waiter candidate = waiting.remove(jarName);
+            WaitingJars.Waiter candidate = waiting.remove(jarName);
             now = candidate == null ? Optional.empty() : loadFromFolder(candidate.jar());
             if (now.isPresent()) {
                 deleteQuietly(lastGood);
@@ -233,14 +213,14 @@ public final class PluginHost implements AutoCloseable {
         String jarName = replacement.getFileName().toString();
         JarDescriptor next;
         try {
-            next = JarDescriptor.read(replacement, manager.getVersionManager(), manager.getSystemVersion());
+            next = engine.read(replacement);
         } catch (PluginJarException e) {
             return false; // loading it says why
         }
         for (PluginInfo dependent : infos()) {
             for (PluginDependency dependency : dependent.dependencies()) {
                 if (dependency.pluginId().equals(old.info().id()) && next.id().equals(old.info().id())
-                        && !dependency.accepts(next.version(), manager.getVersionManager())) {
+                        && !dependency.accepts(next.version(), engine.versions())) {
                     failed(jarName, "plugin " + next.id() + " " + next.version() + " is outside the range "
                             + dependent.id() + " " + dependent.version() + " needs (" + dependency + "); "
                             + old.info().id() + " " + old.info().version() + " keeps running");
@@ -361,9 +341,9 @@ public final class PluginHost implements AutoCloseable {
         String jarName = jar.getFileName().toString();
         forget(jarName);
         try {
-            JarDescriptor descriptor = JarDescriptor.read(jar, manager.getVersionManager(), manager.getSystemVersion());
+            JarDescriptor descriptor = engine.read(jar);
             sources.put(jarName, jar);
-            waiting.put(jarName, new Waiter(jar, descriptor));
+            waiting.put(jarName, jar, descriptor);
         } catch (PluginJarException e) {
             failed(jarName, e.getMessage());
         }
@@ -375,43 +355,18 @@ public final class PluginHost implements AutoCloseable {
      * others waits.
      */
     private void settle() {
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            Map<String, JarDescriptor> byId = waitingById();
-            Map<String, PluginInfo> infos = infosById();
-            for (boolean optionalFirst : new boolean[] {true, false}) {
-                for (String jarName : List.copyOf(waiting.keySet())) {
-                    Waiter waiter = waiting.get(jarName);
-                    JarDescriptor descriptor = waiter.descriptor();
-                    if (replacesItself(descriptor.id(), jarName)
-                            || DependencyGraph.check(descriptor, infos, byId, Map.of(), manager.getVersionManager()).isPresent()
-                            || (optionalFirst && DependencyGraph.optionalWaits(descriptor, without(byId, descriptor.id())))) {
-                        continue;
-                    }
-                    waiting.remove(jarName);
-                    problems.remove(jarName); // it waited: what it waited for is there now
-                    loadFromFolder(waiter.jar());
-                    progress = true;
-                    break;
-                }
-                if (progress) {
-                    break;
-                }
+        for (Optional<String> next = waiting.next(infosById(), engine.versions()); next.isPresent();
+             next = waiting.next(infosById(), engine.versions())) {
+            WaitingJars.Waiter waiter = waiting.remove(next.get());
+            problems.remove(next.get()); // it waited: what it waited for is there now
+            loadFromFolder(waiter.jar());
+        }
+        waiting.reasons(infosById(), engine.versions()).forEach((jarName, wait) -> {
+            PluginProblem problem = new PluginProblem(jarName, wait.reason(), wait.pluginIds());
+            if (!problem.equals(problems.put(jarName, problem))) {
+                LOG.warn("plugin {} waits: {}", jarName, wait.reason());
             }
-        }
-        Map<String, JarDescriptor> byId = waitingById();
-        Map<String, String> jarsById = new HashMap<>();
-        waiting.forEach((jar, waiter) -> jarsById.putIfAbsent(waiter.descriptor().id(), jar));
-        for (Map.Entry<String, Waiter> entry : waiting.entrySet()) {
-            JarDescriptor descriptor = entry.getValue().descriptor();
-            DependencyGraph.check(descriptor, infosById(), byId, jarsById, manager.getVersionManager()).ifPresent(wait -> {
-                PluginProblem problem = new PluginProblem(entry.getKey(), wait.reason(), wait.pluginIds());
-                if (!problem.equals(problems.put(entry.getKey(), problem))) {
-                    LOG.warn("plugin {} waits: {}", entry.getKey(), wait.reason());
-                }
-            });
-        }
+        });
         current = catalog();
     }
 
@@ -420,7 +375,7 @@ public final class PluginHost implements AutoCloseable {
         String jarName = jar.getFileName().toString();
         Path shadow = shadowDir.resolve((++shadowCount) + "-" + jarName);
         try {
-            JarDescriptor descriptor = JarDescriptor.read(jar, manager.getVersionManager(), manager.getSystemVersion());
+            JarDescriptor descriptor = engine.read(jar);
             Files.copy(jar, shadow, StandardCopyOption.REPLACE_EXISTING);
             checkPin(shadow, descriptor.id()); // the copy is what gets loaded, so that is what is verified
         } catch (PluginJarException e) {
@@ -440,7 +395,7 @@ public final class PluginHost implements AutoCloseable {
     private Optional<PluginInfo> loadCopy(Path shadow, String jarName) {
         JarDescriptor descriptor;
         try {
-            descriptor = JarDescriptor.read(shadow, manager.getVersionManager(), manager.getSystemVersion());
+            descriptor = engine.read(shadow);
             Loaded other = loaded.get(descriptor.id());
             if (other != null) {
                 refusedDuplicates.put(jarName, descriptor.id());
@@ -451,17 +406,17 @@ public final class PluginHost implements AutoCloseable {
             deleteQuietly(shadow);
             return failed(jarName, e.getMessage());
         }
-        if (DependencyGraph.check(descriptor, infosById(), Map.of(), Map.of(), manager.getVersionManager()).isPresent()) {
+        if (DependencyGraph.check(descriptor, infosById(), Map.of(), Map.of(), engine.versions()).isPresent()) {
             deleteQuietly(shadow);
             Path source = sources.get(jarName);
             if (source != null && Files.isRegularFile(source)) {
-                waiting.put(jarName, new Waiter(source, descriptor)); // settle() says why
+                waiting.put(jarName, source, descriptor); // settle() says why
             }
             return Optional.empty();
         }
         PluginWrapper plugin;
         try {
-            plugin = loadAndStart(shadow);
+            plugin = engine.loadAndStart(shadow);
         } catch (PluginJarException e) {
             deleteQuietly(shadow);
             return failed(jarName, e.getMessage());
@@ -469,7 +424,7 @@ public final class PluginHost implements AutoCloseable {
         String pluginId = plugin.getPluginId();
         Extensions found;
         try {
-            found = Extensions.of(plugin, manager.getExtensionClassNames(pluginId));
+            found = Extensions.of(plugin, engine.extensionClassNames(pluginId));
         } catch (PluginJarException e) {
             return discard(plugin, shadow, jarName, e.getMessage());
         }
@@ -483,8 +438,7 @@ public final class PluginHost implements AutoCloseable {
 
     private Path unloadOne(String pluginId, boolean keepShadow) {
         Loaded plugin = loaded.remove(pluginId);
-        manager.stopPlugin(pluginId);
-        manager.unloadPlugin(pluginId);
+        engine.stopAndUnload(pluginId);
         if (!keepShadow) {
             deleteQuietly(plugin.shadow());
         }
@@ -498,15 +452,6 @@ public final class PluginHost implements AutoCloseable {
         if (source != null && Files.isRegularFile(source)) {
             consider(source);
         }
-    }
-
-    /**
-     * Whether a waiting jar is the replacement of the plugin running from its last good copy under
-     * the same jar name: it waits for its dependencies, not to be refused as a duplicate.
-     */
-    private boolean replacesItself(String pluginId, String jarName) {
-        Loaded running = loaded.get(pluginId);
-        return running != null && running.info().jar().equals(jarName);
     }
 
     private Optional<PluginInfo> loadedFrom(String jarName) {
@@ -523,28 +468,15 @@ public final class PluginHost implements AutoCloseable {
         return infos;
     }
 
-    private Map<String, JarDescriptor> waitingById() {
-        Map<String, JarDescriptor> byId = new HashMap<>();
-        waiting.values().forEach(w -> byId.putIfAbsent(w.descriptor().id(), w.descriptor()));
-        return byId;
-    }
-
     private static List<String> reversed(List<String> list) {
         List<String> reversed = new ArrayList<>(list);
         java.util.Collections.reverse(reversed);
         return reversed;
     }
 
-    private static Map<String, JarDescriptor> without(Map<String, JarDescriptor> byId, String id) {
-        Map<String, JarDescriptor> rest = new HashMap<>(byId);
-        rest.remove(id);
-        return rest;
-    }
-
     /** Unloads a plugin that started but cannot be used as a whole: a skipped jar keeps nothing loaded. */
     private Optional<PluginInfo> discard(PluginWrapper plugin, Path shadow, String jarName, String reason) {
-        manager.stopPlugin(plugin.getPluginId());
-        manager.unloadPlugin(plugin.getPluginId());
+        engine.stopAndUnload(plugin.getPluginId());
         deleteQuietly(shadow);
         return failed(jarName, reason);
     }
@@ -561,33 +493,6 @@ public final class PluginHost implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("cannot delete {}", file, e);
         }
-    }
-
-    private PluginWrapper loadAndStart(Path shadow) throws PluginJarException {
-        String pluginId;
-        try {
-            pluginId = manager.loadPlugin(shadow);
-        } catch (RuntimeException e) {
-            // PF4J keeps a plugin it could not resolve, which would fail every later load: drop it.
-            manager.getPlugins().stream().filter(p -> p.getPluginPath().equals(shadow)).findFirst()
-                    .ifPresent(p -> manager.unloadPlugin(p.getPluginId()));
-            throw new PluginJarException("cannot load: " + rootMessage(e));
-        }
-        PluginWrapper plugin = manager.getPlugin(pluginId);
-        if (plugin.getPluginState() == PluginState.DISABLED) {
-            String requires = plugin.getDescriptor().getRequires();
-            manager.unloadPlugin(pluginId);
-            throw new PluginJarException("plugin " + pluginId + " requires host version '" + requires
-                    + "' (Plugin-Requires), this host is " + manager.getSystemVersion());
-        }
-        PluginState state = manager.startPlugin(pluginId);
-        if (state != PluginState.STARTED) {
-            Throwable cause = plugin.getFailedException();
-            manager.unloadPlugin(pluginId);
-            throw new PluginJarException("plugin " + pluginId + " did not start (" + state + ")"
-                    + (cause == null ? "" : ": " + rootMessage(cause)));
-        }
-        return plugin;
     }
 
     private void checkPin(Path jar, String pluginId) throws PluginJarException, IOException {
