@@ -119,39 +119,6 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Loads a jar that is already in the shadow folder: a replaced plugin's last good copy, when its
-     * replacement failed. If its dependencies are not loaded, it waits (as its jar in the folder).
-     */
-    public synchronized Optional<PluginInfo> loadShadow(Path shadow, String jarName) {
-        Optional<PluginInfo> info = loadCopy(shadow, jarName);
-        settle();
-        return info;
-    }
-
-    /**
-     * Stops and unloads a plugin; its class loader is closed and, once nothing else holds its
-     * classes, collected. The plugins that need it are unloaded first and wait for it again.
-     *
-     * @param keepShadow keep its shadow copy, to fall back to with {@link #loadShadow}
-     * @return the shadow copy it was loaded from, if it was loaded
-     */
-    public synchronized Optional<Path> unload(String pluginId, boolean keepShadow) {
-        if (!loaded.containsKey(pluginId)) {
-            return Optional.empty();
-        }
-        List<String> dependents = DependencyGraph.dependencyOrder(
-                DependencyGraph.dependents(Set.of(pluginId), infos(), false), infos());
-        for (String dependent : reversed(dependents)) {
-            Loaded plugin = loaded.get(dependent);
-            unloadOne(dependent, false);
-            waitAgain(plugin.info());
-        }
-        Path shadow = unloadOne(pluginId, keepShadow);
-        settle();
-        return Optional.of(shadow);
-    }
-
-    /**
      * Replaces plugin {@code pluginId} by the jar {@code replacement} (or removes it, if empty) and
      * reloads, in dependency order, the loaded plugins that depend on it, optionally too. If the
      * replacement cannot load, the last good version is loaded again. A dependent that cannot load
@@ -269,11 +236,6 @@ public final class PluginHost implements AutoCloseable {
             }
         }
         return declarers;
-    }
-
-    /** Deletes a shadow copy kept by {@link #unload} that is no longer needed. */
-    public synchronized void discardShadow(Path shadow) {
-        deleteQuietly(shadow);
     }
 
     /** The plugin loaded from the jar called {@code jarName}, if any. */
