@@ -6,6 +6,7 @@ import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,8 +86,11 @@ final class PluginReloads {
         reloaded.removeAll(gone);
         gone.add(old.id());
         Set<String> types = contributedTypes(gone);
-        List<String> retired = observers.retire(gone, "needs plugin " + old.id() + " " + old.version() + " ("
-                + old.jar() + "), which was removed");
+        // The plugin's own observers wait for their type, as ever; those of the plugins that need it
+        // wait with the dependency named, since their own jar is still there.
+        List<String> retired = new ArrayList<>(observers.retire(Set.of(old.id()), null));
+        retired.addAll(observers.retire(gone, "needs plugin " + old.id() + " " + old.version() + " ("
+                + old.jar() + "), which was removed"));
         Map<String, Integer> held = observers.replacePlugins(reloaded, types, () -> {
             plugins.replace(old.id(), Optional.empty());
             return plugins.catalog();
@@ -94,7 +98,7 @@ final class PluginReloads {
         gone.remove(old.id());
         LOG.info("reload: plugin {} {} removed ({}){}{}{}{}", old.id(), old.version(), old.jar(),
                 gone.isEmpty() ? "" : ", plugins that need it wait for it: " + String.join(", ", gone),
-                retired.isEmpty() ? "" : ", observers stopped until it is back: " + String.join(", ", retired),
+                retired.isEmpty() ? "" : ", observers stopped: " + String.join(", ", retired),
                 reloaded.isEmpty() ? "" : ", plugins reloaded without it: " + String.join(", ", reloaded),
                 restarted(held));
     }

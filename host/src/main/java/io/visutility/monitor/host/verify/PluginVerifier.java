@@ -7,9 +7,9 @@ import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.ExtensionClass;
+import io.visutility.monitor.host.plugins.PluginDependency;
 import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
-import io.visutility.monitor.host.plugins.PluginDependency;
 import io.visutility.monitor.host.plugins.PluginProblem;
 import io.visutility.monitor.host.plugins.PluginVersions;
 import io.visutility.monitor.host.plugins.UnknownTypeException;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Checks a plugin jar before it goes live: what {@code monitor verify-plugin} runs.
@@ -277,10 +278,10 @@ public final class PluginVerifier {
         if (internalName.equals(STRATEGY)) {
             return "strategy";
         }
-        if (internalName.equals(EXTENSION_POINT)) {
-            return "extension point of plugin " + jar.attribute("Plugin-Id").orElse("?");
-        }
         ClassScan scan = jar.classes().get(internalName);
+        if (scan != null && (scan.access() & Opcodes.ACC_INTERFACE) != 0 && scan.interfaces().contains(EXTENSION_POINT)) {
+            return "extension point of plugin " + jar.attribute("Plugin-Id").orElse("?"); // declared in this jar
+        }
         if (scan == null) {
             for (PluginJar dependency : dependencies) {
                 if (dependency.classes().containsKey(internalName)) {
