@@ -110,6 +110,7 @@ class CustomPluginIT {
         Path dir = root.resolve("alert-plugins");
         MavenBuild.copyTree(EXAMPLES.resolve("alert-plugins"), dir);
         MavenBuild.run(dir, null, "package");
+        assertThat(dir.resolve("alerts/target/surefire-reports")).as("the example's own test ran").isDirectory();
         Path alerts = dir.resolve("alerts/target/alerts-1.0.0.jar");
         Path notifier = dir.resolve("log-notifier/target/log-notifier-1.0.0.jar");
         Distribution dist = new Distribution(root.resolve("install"));
