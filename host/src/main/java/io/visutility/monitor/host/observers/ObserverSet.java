@@ -56,7 +56,10 @@ public final class ObserverSet implements AutoCloseable {
     private List<String> order = List.of();
     private boolean closed;
 
-    /** A running observer: its entry, instance, lane, the plugins it needs and the extension point types it looked up. */
+    /**
+     * A running observer: its entry, instance, lane, the plugins it needs and the extension point
+     * types it looked up.
+     */
     private record Active(ObserverSpec spec, Observer observer, Registration registration, Set<String> pluginIds,
                           Set<String> lookups) {
 
@@ -80,7 +83,6 @@ public final class ObserverSet implements AutoCloseable {
      *
      * @param catalog the plugins' types to create the observers from
      * @param live    the host's catalog at each moment, where observers look extensions up
-     *
      * @throws ManifestException listing every entry that cannot run; nothing is then registered
      *                           and every observer already started is stopped again
      */
@@ -185,9 +187,9 @@ public final class ObserverSet implements AutoCloseable {
             Active current = active.get(spec.name());
             Created instance = created.get(spec);
             if (instance == null) {
-                if (current != null) {
+                if (current != null) { // same instance; the entry may have moved in the file
                     activate(spec.name(), new Active(spec, current.observer(), current.registration(),
-                            current.pluginIds(), current.lookups())); // same instance; the entry may have moved in the file
+                            current.pluginIds(), current.lookups()));
                 }
             } else if (current == null) {
                 register(spec, instance);
