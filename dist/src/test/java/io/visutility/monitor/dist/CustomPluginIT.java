@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Third parties' plugins: {@code examples/custom-strategy-plugin} and
- * {@code examples/custom-observer-plugin} are built with Maven outside the reactor, against
+ * Third parties' plugins: {@code examples/custom-strategy-plugin},
+ * {@code examples/custom-observer-plugin} and {@code examples/alert-plugins} (a plugin's own
+ * extension point and a plugin that extends it) are built with Maven outside the reactor, against
  * plugin-api alone (their tests against plugin-testkit), and their jars dropped into the plugins folder.
  */
 class CustomPluginIT {
@@ -102,6 +103,43 @@ class CustomPluginIT {
 
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
         assertThat(verify.stdout()).contains("provides strategy latency-budget", "provides observer slow-model");
+    }
+
+    @Test
+    void aPluginFindsTheExtensionsAnotherPluginContributesToItsOwnExtensionPoint() throws Exception {
+        Path dir = root.resolve("alert-plugins");
+        MavenBuild.copyTree(EXAMPLES.resolve("alert-plugins"), dir);
+        MavenBuild.run(dir, null, "package");
+        assertThat(dir.resolve("alerts/target/surefire-reports")).as("the example's own test ran").isDirectory();
+        Path alerts = dir.resolve("alerts/target/alerts-1.0.0.jar");
+        Path notifier = dir.resolve("log-notifier/target/log-notifier-1.0.0.jar");
+        Distribution dist = new Distribution(root.resolve("install"));
+        Files.copy(alerts, dist.plugins().resolve(alerts.getFileName()));
+        Files.copy(notifier, dist.plugins().resolve(notifier.getFileName()));
+        dist.writeManifest("""
+                observers:
+                  - name: alerts
+                    type: alerts
+                    events: [concept_drift]
+                    config: {alpha: 0.01}
+                """);
+        Path events = dist.writeFile("events.jsonl", """
+                {"type":"concept_drift","model":"fraud","version":"v2","p_value":0.2}
+                {"type":"concept_drift","model":"fraud","version":"v2","p_value":0.003}
+                """);
+
+        Result verify = dist.run("verify-plugin", "--plugins", dist.plugins().toString(), alerts.toString(),
+                notifier.toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.stdout()).contains("alerts-1.0.0.jar: ok: plugin alerts 1.0.0 loads on host 0.1.0; "
+                + "provides observer alerts", "log-notifier-1.0.0.jar: ok: plugin log-notifier 1.0.0 loads on host 0.1.0");
+
+        Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stderr()).contains("observer.alerts - sending alerts through [log]",
+                "notifier.log - ALERT concept drift on fraud@v2: p_value 0.003 <= 0.01");
+        assertThat(result.count("ALERT")).isEqualTo(1);
     }
 
     /** Copies an example out of the repository and runs {@code mvn package} on it (its tests included). */

@@ -28,6 +28,7 @@ final class PluginJarBuilder {
     private final List<String> leftOut = new ArrayList<>();
     private final List<Path> extraJars = new ArrayList<>();
     private final Map<String, String> resources = new LinkedHashMap<>();
+    private final List<Path> compileAgainst = new ArrayList<>();
 
     PluginJarBuilder(Path work, String pluginId) {
         this.work = work;
@@ -59,6 +60,12 @@ final class PluginJarBuilder {
         return this;
     }
 
+    /** Compiles against another plugin's jar too, as a plugin does against a plugin it depends on. */
+    PluginJarBuilder compiledAgainst(Path jar) {
+        compileAgainst.add(jar);
+        return this;
+    }
+
     /** Copies every class of {@code jar} into the plugin jar too (a bundled library). */
     PluginJarBuilder bundle(Path jar) {
         extraJars.add(jar);
@@ -79,7 +86,8 @@ final class PluginJarBuilder {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         List<String> options = new ArrayList<>(List.of("--release", "17", "-d", classes.toString(),
-                "-cp", libClassPath()));
+                "-cp", libClassPath() + compileAgainst.stream().map(jar -> java.io.File.pathSeparator + jar)
+                        .collect(java.util.stream.Collectors.joining())));
         if (Runtime.version().feature() >= 21) {
             options.add("-proc:full"); // javac 23 and later run no processor found on the class path without it
         }

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +57,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     private final PrometheusRegistry registry;
     private final EventBus bus;
     private final ObserverSet observers;
+    private final PluginReloads reloads;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Manifest manifest;
     private volatile String lastReloadError;
@@ -71,6 +71,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
         this.registry = registry;
         this.bus = bus;
         this.observers = observers;
+        this.reloads = new PluginReloads(plugins, observers);
     }
 
     /**
@@ -86,7 +87,8 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             ExtensionCatalog catalog = loadPlugins(plugins, manifest);
             PrometheusRegistry registry = new PrometheusRegistry();
             EventBus bus = new EventBus();
-            ObserverSet observers = ObserverSet.start(manifest, catalog, bus, new PluginMetrics(registry));
+            ObserverSet observers = ObserverSet.start(manifest, catalog, bus, new PluginMetrics(registry),
+                    plugins::current);
             return new Monitor(manifest, plugins, registry, bus, observers);
         } catch (ManifestException | RuntimeException | Error e) {
             plugins.close();
@@ -253,9 +255,11 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
         for (Map.Entry<String, String> pin : next.pins().entrySet()) {
             boolean running = plugins.catalog().plugins().stream().anyMatch(p -> p.id().equals(pin.getKey()));
             if (!running) {
+                Set<String> before = reloads.loadedIds();
                 matchingJar(next.pluginsDir(), pin.getKey(), pin.getValue()).flatMap(plugins::load).ifPresent(info ->
-                        LOG.info("reload: plugin {} {} added ({}): it matches its new pin", info.id(), info.version(),
+                        LOG.info("reload: plugin {} {} matches its new pin ({})", info.id(), info.version(),
                                 info.jar()));
+                reloads.added(before);
             }
         }
     }
@@ -323,6 +327,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
      */
     public synchronized void jarsChanged(Set<String> removed, Set<String> added, Set<String> changed) {
         Path dir = manifest.pluginsDir();
+        Set<String> before = reloads.loadedIds();
         List<Path> toLoad = new ArrayList<>();
         for (String jar : added) {
             toLoad.add(dir.resolve(jar));
@@ -343,14 +348,11 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
                     .or(() -> plugins.refusedDuplicateOf(old.get().id()).map(dir::resolve));
             if (replacement.isPresent()) {
                 toLoad.remove(replacement.get());
-                if (!replace(old.get(), replacement.get())) {
+                if (!reloads.replace(old.get(), replacement.get())) {
                     reloadsFailed.incrementAndGet();
                 }
             } else {
-                List<String> retired = observers.retire(Set.of(old.get().id()));
-                plugins.unload(old.get().id(), false);
-                LOG.info("reload: plugin {} {} removed ({}){}", old.get().id(), old.get().version(), jar,
-                        retired.isEmpty() ? "" : ", observers stopped: " + String.join(", ", retired));
+                reloads.remove(old.get());
             }
         }
         for (Path jar : toLoad) {
@@ -359,14 +361,14 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             Optional<PluginInfo> orphan = PluginHost.pluginIdOf(jar).flatMap(id -> plugins.catalog().plugins()
                     .stream().filter(p -> p.id().equals(id) && !Files.exists(dir.resolve(p.jar()))).findFirst());
             if (orphan.isPresent()) {
-                if (!replace(orphan.get(), jar)) {
+                if (!reloads.replace(orphan.get(), jar)) {
                     reloadsFailed.incrementAndGet();
                 }
                 continue;
             }
-            plugins.load(jar).ifPresent(info -> LOG.info("reload: plugin {} {} added ({})", info.id(), info.version(),
-                    info.jar()));
+            plugins.load(jar);
         }
+        reloads.added(before);
         reloadsOk.incrementAndGet();
         startWaiting();
     }
@@ -382,30 +384,10 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
 
     /** Replaces a plugin by the one in {@code jar}; returns false if that failed and the old one was kept. */
     private boolean replace(PluginInfo old, Path jar) {
-        AtomicReference<Optional<PluginInfo>> loaded = new AtomicReference<>(Optional.empty());
-        Map<String, Integer> held = observers.replacePlugins(Set.of(old.id()), () -> {
-            Path lastGood = plugins.unload(old.id(), true).orElseThrow();
-            try {
-                loaded.set(plugins.load(jar));
-            } catch (RuntimeException | LinkageError e) {
-                LOG.error("reload: loading {} failed", jar.getFileName(), e);
-            }
-            if (loaded.get().isPresent()) {
-                plugins.discardShadow(lastGood);
-            } else {
-                LOG.error("reload: plugin {} from {} failed; going back to {} {}", old.id(), jar.getFileName(),
-                        old.id(), old.version());
-                plugins.loadShadow(lastGood, old.jar());
-            }
-            return plugins.catalog();
-        });
-        String version = loaded.get().map(PluginInfo::version).orElse(old.version() + " (kept)");
-        LOG.info("reload: plugin {} {} -> {}{}", old.id(), old.version(), version, held.isEmpty() ? ""
-                : ", observers restarted: " + held.entrySet().stream()
-                        .map(e -> e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " event" : " events")
-                                + " buffered)")
-                        .collect(Collectors.joining(", ")));
-        return loaded.get().isPresent();
+        Set<String> before = reloads.loadedIds();
+        boolean replaced = reloads.replace(old, jar);
+        reloads.added(before);
+        return replaced;
     }
 
     /** What is loaded and running now, for a person: plugins, failures, observers and their counters. */
@@ -415,9 +397,13 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
         for (PluginInfo plugin : catalog.plugins()) {
             text.append("\n  plugin ").append(plugin.id()).append(' ').append(plugin.version())
                     .append(" (").append(plugin.jar()).append(')');
+            if (!plugin.dependencies().isEmpty()) {
+                text.append(", depends on ").append(plugin.dependencies().stream().map(Object::toString)
+                        .collect(Collectors.joining(", ")));
+            }
         }
         for (PluginProblem problem : catalog.problems()) {
-            text.append("\n  plugin FAILED ").append(problem);
+            text.append("\n  plugin ").append(problem.waits() ? "WAITS " : "FAILED ").append(problem);
         }
         for (Map.Entry<String, ObserverStats> entry : observers.stats().entrySet()) {
             ObserverStats s = entry.getValue();
@@ -427,7 +413,8 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
                     .append(s.paused() ? ", paused" : "");
         }
         observers.waiting().forEach((name, type) ->
-                text.append("\n  observer ").append(name).append(": waiting for type ").append(type));
+                text.append("\n  observer ").append(name).append(": waiting for type ").append(type)
+                        .append(observers.waitReason(name).map(reason -> " (" + reason + ")").orElse("")));
         return text.toString();
     }
 
@@ -446,7 +433,9 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
         Map<String, String> waiting = observers.waiting();
         if (!waiting.isEmpty()) {
             LOG.warn("reload: observers waiting for a plugin that provides their type: {}", waiting.entrySet()
-                    .stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
+                    .stream().map(e -> e.getKey() + " (" + e.getValue()
+                            + observers.waitReason(e.getKey()).map(reason -> ": " + reason).orElse("") + ")")
+                    .collect(Collectors.joining(", ")));
         }
     }
 

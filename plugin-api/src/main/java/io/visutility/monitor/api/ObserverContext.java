@@ -1,5 +1,7 @@
 package io.visutility.monitor.api;
 
+import java.util.List;
+import org.pf4j.ExtensionPoint;
 import org.slf4j.Logger;
 
 /**
@@ -40,5 +42,29 @@ public interface ObserverContext {
      */
     default Metrics metrics() {
         return Metrics.NONE;
+    }
+
+    /**
+     * A new instance of each extension of {@code type} that the loaded plugins provide, in the
+     * order of their jars' names. {@code type} is an extension point a plugin declares (an
+     * interface extending {@link ExtensionPoint}, such as a {@code Notifier} of an alerts plugin);
+     * the plugins that depend on that plugin ({@code Plugin-Dependencies}) contribute classes
+     * annotated {@code @org.pf4j.Extension} that implement it. Only classes that see the same
+     * {@code type} as the caller are found, so a plugin never sees a copy it cannot use.
+     *
+     * <p>When a plugin that provides extensions of a type this observer looked up is loaded,
+     * reloaded or removed, the host restarts the observer (its events are held meanwhile and then
+     * delivered to the new instance), so that none keeps a stale extension: look extensions up in
+     * {@link Observer#start}. The default, for contexts made in plugin tests, finds none.
+     *
+     * @param type the extension point
+     * @param <T>  the extension point's type
+     * @return the extensions, each a new instance; empty if there are none
+     * @throws IllegalArgumentException if {@code type} is {@link Observer} or
+     *                                  {@link DriftStrategy}: the manifest names those
+     * @since 0.2.0
+     */
+    default <T extends ExtensionPoint> List<T> extensions(Class<T> type) {
+        return List.of();
     }
 }

@@ -8,9 +8,13 @@ import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.pf4j.ExtensionPoint;
 import org.slf4j.Logger;
 
 /**
@@ -41,6 +45,7 @@ public final class TestObserver implements AutoCloseable {
     private final RecordingMetrics metrics = new RecordingMetrics();
     private boolean started;
     private String strategyType = "";
+    private final Map<Class<?>, List<Supplier<?>>> extensions = new LinkedHashMap<>();
 
     private TestObserver(Observer observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
@@ -76,6 +81,19 @@ public final class TestObserver implements AutoCloseable {
     public TestObserver strategy(Supplier<? extends DriftStrategy> strategy, String yaml) {
         this.strategy = strategy;
         this.strategyConfig = yaml;
+        return this;
+    }
+
+    /**
+     * What {@link ObserverContext#extensions} finds for {@code type}: a new instance from each
+     * supplier at each lookup, as the host makes a new instance of each extension. Types not
+     * given find none.
+     *
+     * @since 0.2.0
+     */
+    @SafeVarargs
+    public final <T extends ExtensionPoint> TestObserver extensions(Class<T> type, Supplier<? extends T>... found) {
+        extensions.put(type, List.of(found));
         return this;
     }
 
@@ -201,6 +219,19 @@ public final class TestObserver implements AutoCloseable {
         @Override
         public Metrics metrics() {
             return metrics;
+        }
+
+        @Override
+        public <T extends ExtensionPoint> List<T> extensions(Class<T> type) {
+            if (Observer.class.isAssignableFrom(type) || DriftStrategy.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException("observer '" + name + "': " + type.getName()
+                        + " is an observer or strategy type; the manifest names those, extensions() does not find them");
+            }
+            List<T> found = new ArrayList<>();
+            for (Supplier<?> extension : extensions.getOrDefault(type, List.of())) {
+                found.add(type.cast(extension.get()));
+            }
+            return found;
         }
     }
 }

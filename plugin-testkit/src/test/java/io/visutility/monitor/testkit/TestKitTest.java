@@ -161,4 +161,38 @@ class TestKitTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("type drift-counter needs a drift strategy; add strategy: {type: ...}");
     }
+
+    /** A plugin's own extension point, as an alerts plugin declares {@code Notifier}. */
+    public interface Channel extends org.pf4j.ExtensionPoint {
+        String id();
+    }
+
+    @ExtensionType("broadcaster")
+    public static final class Broadcaster implements Observer {
+        private List<Channel> channels;
+        private ObserverContext context;
+
+        @Override
+        public void start(ObserverContext ctx) {
+            context = ctx;
+            channels = ctx.extensions(Channel.class);
+        }
+
+        @Override
+        public void onEvent(ModelMetricEvent event) {
+            channels.forEach(channel -> context.logger().info("{} via {}", event.type(), channel.id()));
+        }
+    }
+
+    @Test
+    void anObserverFindsTheExtensionsTheTestGivesForItsExtensionPoint() throws Exception {
+        try (TestObserver observer = TestObserver.of(new Broadcaster())
+                .extensions(Channel.class, () -> () -> "pager", () -> () -> "mail").start()) {
+            observer.send(new InferenceLatency(new io.visutility.monitor.api.ModelVersion("m", "v1"), 5,
+                    java.time.Instant.parse("2026-11-26T10:00:00Z")));
+
+            assertThat(observer.logLines()).containsExactly("INFO inference_latency via pager",
+                    "INFO inference_latency via mail");
+        }
+    }
 }

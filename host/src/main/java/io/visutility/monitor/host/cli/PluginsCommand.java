@@ -16,13 +16,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code monitor plugins}: lists the plugins of the manifest's folder, their types, and failures.
- * Exits 1 when a jar of the folder could not be loaded, so a script or CI step notices.
+ * {@code monitor plugins}: lists the plugins of the manifest's folder, their types, what they
+ * depend on and what depends on them, the jars that wait for a dependency, and failures. Exits 1
+ * when a jar of the folder could not be loaded or waits, so a script or CI step notices.
  */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List the plugins in the manifest's plugins folder and the types they provide.",
+        description = "List the plugins in the manifest's plugins folder, the types they provide and their "
+                + "dependencies.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every jar loaded", "1:a jar failed to load (listed as FAILED, with why)",
+        exitCodeList = {"0:every jar loaded",
+                "1:a jar failed to load (listed as FAILED, with why) or waits for a dependency (WAITS, with what for)",
                 "2:bad usage or bad config"})
 final class PluginsCommand implements Callable<Integer> {
 
@@ -44,14 +47,25 @@ final class PluginsCommand implements Callable<Integer> {
                 out.printf("  %s %s (%s)%n", plugin.id(), plugin.version(), plugin.jar());
                 plugin.observerTypes().forEach(type -> out.println("    observer: " + type));
                 plugin.strategyTypes().forEach(type -> out.println("    strategy: " + type));
+                plugin.dependencies().forEach(dependency -> out.println("    depends on: " + dependency));
+                catalog.dependentsOf(plugin.id()).forEach(dependent ->
+                        out.println("    used by: " + dependent.id() + " " + dependent.version()));
+                if (plugin.observerTypes().isEmpty() && plugin.strategyTypes().isEmpty()) {
+                    out.println("    library: no observer or strategy types");
+                }
             }
             for (PluginProblem problem : catalog.problems()) {
-                out.println("  FAILED " + problem);
+                out.println("  " + (problem.waits() ? "WAITS " : "FAILED ") + problem);
             }
             out.flush();
             if (!catalog.problems().isEmpty()) {
-                spec.commandLine().getErr().println(catalog.problems().size() + " of "
-                        + (catalog.problems().size() + catalog.plugins().size()) + " jars failed to load");
+                long waits = catalog.problems().stream().filter(PluginProblem::waits).count();
+                long failed = catalog.problems().size() - waits;
+                int jars = catalog.problems().size() + catalog.plugins().size();
+                spec.commandLine().getErr().println((failed == 0 ? "" : failed + " of " + jars + " jars failed to load")
+                        + (failed > 0 && waits > 0 ? ", " : "")
+                        + (waits == 0 ? "" : waits + " of " + jars + " jars " + (waits == 1 ? "waits" : "wait")
+                                + " for a dependency"));
                 spec.commandLine().getErr().flush();
                 return ExitCode.RUNTIME_FAILURE;
             }

@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.cli;
 
 import io.visutility.monitor.host.Monitor;
+import io.visutility.monitor.host.plugins.PluginProblem;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,9 +27,11 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Monitor monitor = Monitor.start(config.file)) {
             PrintWriter out = spec.commandLine().getOut();
+            long waiting = monitor.catalog().problems().stream().filter(PluginProblem::waits).count();
             out.println(config.file + ": ok; observers: " + String.join(", ", monitor.observerNames())
                     + "; plugins loaded: " + monitor.catalog().plugins().size()
-                    + ", failed: " + monitor.catalog().problems().size());
+                    + ", failed: " + (monitor.catalog().problems().size() - waiting)
+                    + (waiting == 0 ? "" : ", waiting for a dependency: " + waiting));
             out.flush();
         }
         return ExitCode.OK;

@@ -11,6 +11,7 @@ import io.visutility.monitor.host.plugins.ExtensionClass;
 import io.visutility.monitor.host.plugins.UnknownTypeException;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,11 @@ final class ObserverFactory {
     private ObserverFactory() {
     }
 
-    /** A started instance, and the plugins its observer and strategy classes come from. */
-    record Created(Observer observer, Set<String> pluginIds) {
+    /**
+     * A started instance, the plugins its observer and strategy classes come from, and the
+     * extension point types it looked up (a live view: it may look more up later).
+     */
+    record Created(Observer observer, Set<String> pluginIds, Set<String> lookups) {
     }
 
     /** Why one manifest entry cannot run; {@code missingType} when no loaded plugin provides a type it names. */
@@ -49,11 +53,13 @@ final class ObserverFactory {
 
     /**
      * Creates and starts the observer {@code spec} asks for: its strategy created and configured
-     * once, its {@code start} called, no config key left unread.
+     * once, its {@code start} called, no config key left unread. Its context looks extensions up
+     * in {@code live}, the host's catalog at the time of each lookup.
      *
      * @throws EntryException naming the manifest line, if it cannot run
      */
-    static Created create(ObserverSpec spec, ExtensionCatalog catalog, Metrics metrics) throws EntryException {
+    static Created create(ObserverSpec spec, ExtensionCatalog catalog, Metrics metrics,
+                          Supplier<ExtensionCatalog> live) throws EntryException {
         String owner = "observer '" + spec.name() + "'";
         ExtensionClass<Observer> observerClass;
         ExtensionClass<DriftStrategy> strategyClass = null;
@@ -70,7 +76,7 @@ final class ObserverFactory {
                 throw new EntryException(strategy.typeAt().problem(owner + " strategy.type", e.getMessage()), true);
             }
         }
-        HostObserverContext context = new HostObserverContext(spec, strategyClass, metrics);
+        HostObserverContext context = new HostObserverContext(spec, strategyClass, metrics, live);
         if (strategyClass != null) {
             String reader = "strategy " + spec.strategy().get().type();
             callPlugin(spec, context::newStrategy, reader);
@@ -94,7 +100,7 @@ final class ObserverFactory {
         if (strategyClass != null) {
             pluginIds.add(strategyClass.pluginId());
         }
-        return new Created(observer, pluginIds);
+        return new Created(observer, pluginIds, context.lookups());
     }
 
     /** Runs a plugin's configure or start; a message that already names the manifest line is kept as is. */

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -42,37 +43,56 @@ public final class ObserverSet implements AutoCloseable {
 
     private final EventBus bus;
     private final Metrics metrics;
+    /** The host's catalog at each moment, for the contexts' extension lookups. */
+    private final Supplier<ExtensionCatalog> live;
     private final Map<String, Active> active = new LinkedHashMap<>();
     /** What {@link #stats()} reads: the registrations of {@code active}, republished on each change. */
     private volatile Map<String, Registration> registrations = Map.of();
     /** Enabled entries whose observer or strategy type no loaded plugin provides. */
     private final Map<String, ObserverSpec> waiting = new LinkedHashMap<>();
+    /** Why a waiting entry was stopped, when a plugin it needs went: entry name to reason. */
+    private final Map<String, String> waitReasons = new LinkedHashMap<>();
     /** The enabled entries' names in manifest order, which {@link #names()} and {@link #stats()} keep. */
     private List<String> order = List.of();
     private boolean closed;
 
-    /** A running observer: its entry, instance, lane, and the plugins it needs. */
-    private record Active(ObserverSpec spec, Observer observer, Registration registration, Set<String> pluginIds) {
+    /**
+     * A running observer: its entry, instance, lane, the plugins it needs and the extension point
+     * types it looked up.
+     */
+    private record Active(ObserverSpec spec, Observer observer, Registration registration, Set<String> pluginIds,
+                          Set<String> lookups) {
+
+        Active(ObserverSpec spec, Created instance, Registration registration) {
+            this(spec, instance.observer(), registration, instance.pluginIds(), instance.lookups());
+        }
+
+        boolean needs(Set<String> plugins, Set<String> types) {
+            return !Collections.disjoint(pluginIds, plugins) || !Collections.disjoint(lookups, types);
+        }
     }
 
-    private ObserverSet(EventBus bus, Metrics metrics) {
+    private ObserverSet(EventBus bus, Metrics metrics, Supplier<ExtensionCatalog> live) {
         this.bus = bus;
         this.metrics = metrics;
+        this.live = live;
     }
 
     /**
      * Creates, starts and registers the manifest's enabled observers, all or none.
      *
+     * @param catalog the plugins' types to create the observers from
+     * @param live    the host's catalog at each moment, where observers look extensions up
      * @throws ManifestException listing every entry that cannot run; nothing is then registered
      *                           and every observer already started is stopped again
      */
-    public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus, Metrics metrics)
-            throws ManifestException {
+    public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus, Metrics metrics,
+                                    Supplier<ExtensionCatalog> live) throws ManifestException {
         List<String> problems = new ArrayList<>();
         Map<ObserverSpec, Created> created = new LinkedHashMap<>();
         for (ObserverSpec spec : manifest.enabledObservers()) {
             try {
-                created.put(spec, ObserverFactory.create(spec, catalog, metrics));
+                created.put(spec, ObserverFactory.create(spec, catalog, metrics, live));
             } catch (EntryException e) {
                 problems.add(e.getMessage());
             }
@@ -81,7 +101,7 @@ public final class ObserverSet implements AutoCloseable {
             created.forEach((spec, instance) -> ObserverFactory.stop(spec, instance.observer()));
             throw new ManifestException(problems);
         }
-        ObserverSet set = new ObserverSet(bus, metrics);
+        ObserverSet set = new ObserverSet(bus, metrics, live);
         synchronized (set) {
             set.order = created.keySet().stream().map(ObserverSpec::name).toList();
             created.forEach(set::register);
@@ -99,6 +119,11 @@ public final class ObserverSet implements AutoCloseable {
         Map<String, String> types = new LinkedHashMap<>();
         waiting.forEach((name, spec) -> types.put(name, spec.type()));
         return types;
+    }
+
+    /** Why a waiting entry was stopped, if a plugin it needed went (see {@link #retire}). */
+    public synchronized Optional<String> waitReason(String name) {
+        return Optional.ofNullable(waitReasons.get(name));
     }
 
     /**
@@ -132,7 +157,7 @@ public final class ObserverSet implements AutoCloseable {
                 continue;
             }
             try {
-                created.put(spec, ObserverFactory.create(spec, catalog, metrics));
+                created.put(spec, ObserverFactory.create(spec, catalog, metrics, live));
             } catch (EntryException e) {
                 // A new entry may wait for its plugin's jar; a running observer is not stopped
                 // for a type no plugin provides (a typo would silently turn it off).
@@ -162,9 +187,9 @@ public final class ObserverSet implements AutoCloseable {
             Active current = active.get(spec.name());
             Created instance = created.get(spec);
             if (instance == null) {
-                if (current != null) {
+                if (current != null) { // same instance; the entry may have moved in the file
                     activate(spec.name(), new Active(spec, current.observer(), current.registration(),
-                            current.pluginIds())); // same instance; the entry may have moved in the file
+                            current.pluginIds(), current.lookups()));
                 }
             } else if (current == null) {
                 register(spec, instance);
@@ -177,6 +202,7 @@ public final class ObserverSet implements AutoCloseable {
         reorder();
         waiting.clear();
         waiting.putAll(nowWaiting);
+        waitReasons.keySet().retainAll(waiting.keySet());
         return String.join(", ", changes);
     }
 
@@ -184,15 +210,19 @@ public final class ObserverSet implements AutoCloseable {
      * Drains, stops and unregisters the observers that need any of {@code pluginIds}, which are
      * about to be unloaded for good; their entries wait for their type.
      *
+     * @param reason why, for {@link #waitReason} (such as the dependency that went), or null
      * @return the names of the observers retired
      */
-    public synchronized List<String> retire(Set<String> pluginIds) {
+    public synchronized List<String> retire(Set<String> pluginIds, String reason) {
         List<String> retired = new ArrayList<>();
         for (Active entry : List.copyOf(active.values())) {
-            if (!Collections.disjoint(entry.pluginIds(), pluginIds)) {
+            if (entry.needs(pluginIds, Set.of())) {
                 deactivate(entry.spec().name());
                 unregister(entry);
                 waiting.put(entry.spec().name(), entry.spec());
+                if (reason != null) {
+                    waitReasons.put(entry.spec().name(), reason);
+                }
                 retired.add(entry.spec().name());
             }
         }
@@ -200,16 +230,17 @@ public final class ObserverSet implements AutoCloseable {
     }
 
     /**
-     * Replaces plugins under running observers: the observers that need any of {@code pluginIds}
-     * are held (their events wait in their lanes) and stopped; {@code swap} unloads and loads the
-     * plugins and returns the new catalog; the observers are created again from it and resumed
-     * with what was held. One that cannot be created again is retired and waits for its type.
+     * Replaces plugins under running observers: the observers that need any of {@code pluginIds},
+     * or looked up extensions of any of {@code types}, are held (their events wait in their lanes)
+     * and stopped; {@code swap} unloads and loads the plugins and returns the new catalog; the
+     * observers are created again from it and resumed with what was held. One that cannot be
+     * created again is retired and waits for its type.
      *
      * @return per observer, how many events were held during the swap
      */
-    public synchronized Map<String, Integer> replacePlugins(Set<String> pluginIds, Supplier<ExtensionCatalog> swap) {
-        List<Active> affected = active.values().stream()
-                .filter(entry -> !Collections.disjoint(entry.pluginIds(), pluginIds)).toList();
+    public synchronized Map<String, Integer> replacePlugins(Set<String> pluginIds, Set<String> types,
+                                                            Supplier<ExtensionCatalog> swap) {
+        List<Active> affected = active.values().stream().filter(entry -> entry.needs(pluginIds, types)).toList();
         // All at once: a reload waits for the slowest observer's hold and stop, not for their sum.
         eachOnItsOwnThread(affected, "hold-", entry -> {
             if (!entry.registration().hold()) {
@@ -223,12 +254,12 @@ public final class ObserverSet implements AutoCloseable {
         for (Active entry : affected) {
             ObserverSpec spec = entry.spec();
             try {
-                Created instance = ObserverFactory.create(spec, catalog, metrics);
+                Created instance = ObserverFactory.create(spec, catalog, metrics, live);
                 held.put(spec.name(), entry.registration().resume(instance.observer()));
-                activate(spec.name(), new Active(spec, instance.observer(), entry.registration(),
-                        instance.pluginIds()));
+                activate(spec.name(), new Active(spec, instance, entry.registration()));
             } catch (EntryException e) {
                 LOG.error("reload: observer '{}' cannot start again: {}", spec.name(), e.getMessage());
+                waitReasons.put(spec.name(), e.getMessage());
                 entry.registration().resume(new Unavailable(spec.name())); // held events count as failed
                 entry.registration().close();
                 deactivate(spec.name());
@@ -247,8 +278,9 @@ public final class ObserverSet implements AutoCloseable {
         List<String> started = new ArrayList<>();
         for (ObserverSpec spec : List.copyOf(waiting.values())) {
             try {
-                register(spec, ObserverFactory.create(spec, catalog, metrics));
+                register(spec, ObserverFactory.create(spec, catalog, metrics, live));
                 waiting.remove(spec.name());
+                waitReasons.remove(spec.name());
                 started.add(spec.name());
                 reorder();
             } catch (EntryException e) {
@@ -345,7 +377,7 @@ public final class ObserverSet implements AutoCloseable {
     private void register(ObserverSpec spec, Created instance) {
         Registration registration = bus.register(spec.name(), new ManifestFilter(spec.events(), spec.models()),
                 instance.observer(), spec.dispatch());
-        activate(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
+        activate(spec.name(), new Active(spec, instance, registration));
         LOG.info("observer '{}' ({}) started", spec.name(), spec.type());
     }
 
@@ -374,7 +406,7 @@ public final class ObserverSet implements AutoCloseable {
         }
         ObserverFactory.stop(current.spec(), current.observer());
         int held = registration.resume(instance.observer());
-        activate(spec.name(), new Active(spec, instance.observer(), registration, instance.pluginIds()));
+        activate(spec.name(), new Active(spec, instance, registration));
         return " (" + held + (held == 1 ? " event" : " events") + " buffered)";
     }
 

@@ -1,12 +1,10 @@
 package io.visutility.monitor.host.plugins;
 
 import io.visutility.monitor.api.DriftStrategy;
-import io.visutility.monitor.api.ExtensionType;
 import io.visutility.monitor.api.Observer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,57 +14,60 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipException;
-import org.pf4j.JarPluginManager;
-import org.pf4j.PluginLoader;
-import org.pf4j.PluginManager;
-import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the plugin jars of a folder with PF4J and catalogs their observer and strategy types.
+ * Loads the plugin jars of a folder with PF4J, in dependency order, and catalogs what they provide.
  *
  * <p>Each jar is loaded from a numbered copy in a private shadow folder, so the file in the plugins
  * folder can be replaced at any time, and a replaced plugin's last good copy can be loaded again. A jar that cannot be used (not a jar, no descriptor, a
  * {@code Plugin-Requires} this host does not meet, a duplicate id, a class that cannot be loaded)
  * is reported as a {@link PluginProblem} with its name and reason; the other jars still load.
  *
- * <p>Thread-safety: PF4J's {@link PluginManager} is not thread-safe, so every method here is
+ * <p>A jar whose {@code Plugin-Dependencies} are not met (missing, of a version out of range, or in
+ * a cycle) is never handed to PF4J, whose resolver would otherwise fail every later load: it
+ * waits, reported as a {@link PluginProblem} that {@link PluginProblem#waits() waits}, and loads
+ * as soon as what it needs is loaded. A plugin is only loaded after the plugins it needs, so
+ * PF4J's class loader, which looks up a dependency's classes by id, always finds them; and it is
+ * unloaded only after the plugins that need it, which then wait again.
+ *
+ * <p>Thread-safety: PF4J's {@code PluginManager} is not thread-safe, so every method here is
  * synchronized on this object; the {@link ExtensionCatalog} it returns is immutable.
  */
 public final class PluginHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
-    private static final String EXTENSION_INDEX = "META-INF/extensions.idx";
-
-    private static final Pattern PLUGIN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    /** Numbers separated by dots, with an optional qualifier: what PF4J and people write. */
-    private static final Pattern PLUGIN_VERSION = Pattern.compile("\\d+(\\.\\d+)*([-+][0-9A-Za-z.+-]+)?");
-
     private final Path shadowDir;
-    private final PluginManager manager;
-    private final Map<String, Loaded> loaded = new HashMap<>();
+    private final PluginEngine engine;
+    /** Loaded plugins by id, in the order they loaded: each after the plugins it needs. */
+    private final Map<String, Loaded> loaded = new LinkedHashMap<>();
+    /** Jars waiting for their dependencies. */
+    private final WaitingJars waiting = new WaitingJars();
     private final Map<String, PluginProblem> problems = new TreeMap<>();
     /** Jars refused only because a jar with their Plugin-Id was loaded: jar name to that id. */
     private final Map<String, String> refusedDuplicates = new TreeMap<>();
+    /** The plugins folder's jar each loaded or waiting jar name came from. */
+    private final Map<String, Path> sources = new HashMap<>();
     private Map<String, String> pins = Map.of();
     private long shadowCount;
+    /** The catalog as of the last change, for readers that must not wait for a reload. */
+    private volatile ExtensionCatalog current;
 
     /** A started plugin: what it provides and the copy it was loaded from. */
-    private record Loaded(PluginInfo info, Path shadow, List<ExtensionClass<Observer>> observers,
-                          List<ExtensionClass<DriftStrategy>> strategies) {
+    private record Loaded(PluginInfo info, Path shadow, Extensions extensions) {
     }
 
     /**
@@ -78,13 +79,8 @@ public final class PluginHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the plugin shadow folder", e);
         }
-        this.manager = new JarPluginManager(shadowDir) {
-            @Override
-            protected PluginLoader createPluginLoader() {
-                return new ApiFirstPluginLoader(this);
-            }
-        };
-        manager.setSystemVersion(hostVersion);
+        this.engine = new PluginEngine(shadowDir, hostVersion);
+        current = catalog();
     }
 
     /**
@@ -96,118 +92,162 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Loads and starts every {@code *.jar} in {@code pluginsDir}, in name order.
+     * Loads and starts every {@code *.jar} in {@code pluginsDir}: each after the plugins it
+     * depends on, otherwise in name order.
      *
      * @throws IOException if the folder cannot be listed
      */
     public synchronized ExtensionCatalog loadFolder(Path pluginsDir) throws IOException {
         for (Path jar : jarsIn(pluginsDir)) {
-            load(jar);
+            consider(jar);
         }
+        settle();
         return catalog();
     }
 
     /**
-     * Loads and starts one jar, from a copy in the shadow folder. A jar that cannot be used is
-     * recorded as a {@link PluginProblem} (see {@link #catalog()}) and logged, not thrown.
+     * Loads and starts one jar, from a copy in the shadow folder, and then the waiting jars it
+     * lets load. A jar that cannot be used is recorded as a {@link PluginProblem} (see
+     * {@link #catalog()}) and logged, not thrown; one whose dependencies are not loaded waits.
      *
      * @return the plugin, if it loaded
      */
     public synchronized Optional<PluginInfo> load(Path jar) {
-        String jarName = jar.getFileName().toString();
-        forget(jarName);
-        Path shadow = shadowDir.resolve((++shadowCount) + "-" + jarName);
-        try {
-            String pluginId = checkDescriptor(jar);
-            Files.copy(jar, shadow, StandardCopyOption.REPLACE_EXISTING);
-            checkPin(shadow, pluginId); // the copy is what gets loaded, so that is what is verified
-        } catch (PluginJarException e) {
-            deleteQuietly(shadow);
-            return failed(jarName, e.getMessage());
-        } catch (IOException e) {
-            return failed(jarName, "cannot copy: " + e.getMessage());
-        }
-        return loadShadow(shadow, jarName);
+        consider(jar);
+        settle();
+        return loadedFrom(jar.getFileName().toString());
     }
 
     /**
-     * Loads a jar that is already in the shadow folder: a replaced plugin's last good copy, when its
-     * replacement failed.
-     */
-    public synchronized Optional<PluginInfo> loadShadow(Path shadow, String jarName) {
-        PluginWrapper plugin;
-        try {
-            plugin = loadAndStart(shadow);
-        } catch (PluginJarException e) {
-            deleteQuietly(shadow);
-            return failed(jarName, e.getMessage());
-        }
-        String pluginId = plugin.getPluginId();
-        List<String> observerTypes = new ArrayList<>();
-        List<String> strategyTypes = new ArrayList<>();
-        List<ExtensionClass<Observer>> observers = new ArrayList<>();
-        List<ExtensionClass<DriftStrategy>> strategies = new ArrayList<>();
-        for (String className : new TreeSet<>(manager.getExtensionClassNames(pluginId))) {
-            try {
-                Class<?> type = plugin.getPluginClassLoader().loadClass(className);
-                String name = extensionName(type);
-                if (Observer.class.isAssignableFrom(type)) {
-                    observers.add(new ExtensionClass<>(name, pluginId, type.asSubclass(Observer.class)));
-                    observerTypes.add(name);
-                } else if (DriftStrategy.class.isAssignableFrom(type)) {
-                    strategies.add(new ExtensionClass<>(name, pluginId, type.asSubclass(DriftStrategy.class)));
-                    strategyTypes.add(name);
-                } else {
-                    LOG.debug("{}: extension {} is neither an Observer nor a DriftStrategy", jarName, className);
-                }
-            } catch (ClassNotFoundException | LinkageError e) {
-                return discard(plugin, shadow, jarName, "extension class " + className + " cannot be loaded: " + e);
-            } catch (PluginJarException e) {
-                return discard(plugin, shadow, jarName, e.getMessage());
-            }
-        }
-        PluginInfo info = new PluginInfo(pluginId, plugin.getDescriptor().getVersion(), jarName, observerTypes,
-                strategyTypes);
-        loaded.put(pluginId, new Loaded(info, shadow, observers, strategies));
-        LOG.info("loaded plugin {} {} from {}", pluginId, info.version(), jarName);
-        return Optional.of(info);
-    }
-
-    /**
-     * Stops and unloads a plugin; its class loader is closed and, once nothing else holds its
-     * classes, collected.
+     * Replaces plugin {@code pluginId} by the jar {@code replacement} (or removes it, if empty) and
+     * reloads, in dependency order, the loaded plugins that depend on it, optionally too. If the
+     * replacement cannot load, the last good version is loaded again. A dependent that cannot load
+     * on what is there now waits; after a removal, those that need it do.
      *
-     * @param keepShadow keep its shadow copy, to fall back to with {@link #loadShadow}
-     * @return the shadow copy it was loaded from, if it was loaded
+     * @return the new version, if the replacement loaded
      */
-    public synchronized Optional<Path> unload(String pluginId, boolean keepShadow) {
-        Loaded plugin = loaded.remove(pluginId);
-        if (plugin == null) {
+    public synchronized Optional<PluginInfo> replace(String pluginId, Optional<Path> replacement) {
+        Loaded old = loaded.get(pluginId);
+        if (old == null) {
+            return replacement.flatMap(this::load);
+        }
+        if (replacement.isPresent() && outOfDependentsRanges(old, replacement.get())) {
             return Optional.empty();
         }
-        manager.stopPlugin(pluginId);
-        manager.unloadPlugin(pluginId);
-        if (!keepShadow) {
-            deleteQuietly(plugin.shadow());
+        Set<String> required = DependencyGraph.dependents(Set.of(pluginId), infos(), false);
+        Set<String> all = DependencyGraph.dependents(Set.of(pluginId), infos(), true);
+        List<String> order = DependencyGraph.dependencyOrder(all, infos());
+        Map<String, Loaded> reload = new LinkedHashMap<>();
+        for (String dependent : reversed(order)) {
+            Loaded plugin = loaded.get(dependent);
+            boolean comesBack = replacement.isPresent() || !required.contains(dependent);
+            unloadOne(dependent, comesBack);
+            if (comesBack) {
+                reload.put(dependent, plugin);
+            } else {
+                waitAgain(plugin.info());
+            }
         }
-        LOG.info("unloaded plugin {} {} ({})", pluginId, plugin.info().version(), plugin.info().jar());
-        return Optional.of(plugin.shadow());
+        Path lastGood = unloadOne(pluginId, replacement.isPresent());
+        Optional<PluginInfo> now = Optional.empty();
+        if (replacement.isPresent()) {
+            String jarName = replacement.get().getFileName().toString();
+            consider(replacement.get());
+            WaitingJars.Waiter candidate = waiting.remove(jarName);
+            now = candidate == null ? Optional.empty() : loadFromFolder(candidate.jar());
+            if (now.isPresent()) {
+                deleteQuietly(lastGood);
+            } else {
+                loadCopy(lastGood, old.info().jar()); // the caller says so, with why the new one did not load
+            }
+        }
+        for (String dependent : order) {
+            Loaded plugin = reload.get(dependent);
+            if (plugin != null) {
+                loadCopy(plugin.shadow(), plugin.info().jar());
+            }
+        }
+        settle();
+        return now;
     }
 
-    /** Deletes a shadow copy kept by {@link #unload} that is no longer needed. */
-    public synchronized void discardShadow(Path shadow) {
-        deleteQuietly(shadow);
+    /**
+     * Whether the replacement's version is outside the range of a loaded plugin that depends on
+     * the one it replaces: then it is refused (recorded as the jar's problem) and nothing changes,
+     * so the dependents keep running on the version they accept.
+     */
+    private boolean outOfDependentsRanges(Loaded old, Path replacement) {
+        String jarName = replacement.getFileName().toString();
+        JarDescriptor next;
+        try {
+            next = engine.read(replacement);
+        } catch (PluginJarException e) {
+            return false; // loading it says why
+        }
+        for (PluginInfo dependent : infos()) {
+            for (PluginDependency dependency : dependent.dependencies()) {
+                if (dependency.pluginId().equals(old.info().id()) && next.id().equals(old.info().id())
+                        && !dependency.accepts(next.version(), engine.versions())) {
+                    failed(jarName, "plugin " + next.id() + " " + next.version() + " is outside the range "
+                            + dependent.id() + " " + dependent.version() + " needs (" + dependency + "); "
+                            + old.info().id() + " " + old.info().version() + " keeps running");
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Unloads plugins and loads them again from their shadow copies, with the plugins that need
+     * them, in dependency order: for a plugin whose optional dependency came or went.
+     */
+    public synchronized void reload(Set<String> pluginIds) {
+        Set<String> all = new TreeSet<>(pluginIds);
+        all.retainAll(loaded.keySet());
+        all.addAll(DependencyGraph.dependents(all, infos(), false));
+        List<String> order = DependencyGraph.dependencyOrder(all, infos());
+        Map<String, Loaded> reload = new LinkedHashMap<>();
+        for (String pluginId : reversed(order)) {
+            reload.put(pluginId, loaded.get(pluginId));
+            unloadOne(pluginId, true);
+        }
+        for (String pluginId : order) {
+            loadCopy(reload.get(pluginId).shadow(), reload.get(pluginId).info().jar());
+        }
+        settle();
+    }
+
+    /**
+     * The loaded plugins that a replacement or removal of {@code pluginId} takes along: those that
+     * need it, directly or not, and (with {@code optional}) those that declare it optional.
+     */
+    public synchronized Set<String> dependentsOf(String pluginId, boolean optional) {
+        return DependencyGraph.dependents(Set.of(pluginId), infos(), optional);
+    }
+
+    /** The loaded plugins that declare one of {@code pluginIds} an optional dependency. */
+    public synchronized Set<String> optionalDeclarersOf(Set<String> pluginIds) {
+        Set<String> declarers = new TreeSet<>();
+        for (PluginInfo plugin : infos()) {
+            if (!pluginIds.contains(plugin.id()) && plugin.dependencies().stream()
+                    .anyMatch(d -> d.optional() && pluginIds.contains(d.pluginId()))) {
+                declarers.add(plugin.id());
+            }
+        }
+        return declarers;
     }
 
     /** The plugin loaded from the jar called {@code jarName}, if any. */
     public synchronized Optional<PluginInfo> pluginFromJar(String jarName) {
-        return loaded.values().stream().map(Loaded::info).filter(info -> info.jar().equals(jarName)).findFirst();
+        return loadedFrom(jarName);
     }
 
-    /** Forgets a problem recorded for a jar that is gone. */
+    /** Forgets a problem recorded for a jar that is gone, and stops it waiting. */
     public synchronized void forget(String jarName) {
         problems.remove(jarName);
         refusedDuplicates.remove(jarName);
+        waiting.remove(jarName);
     }
 
     /**
@@ -219,23 +259,186 @@ public final class PluginHost implements AutoCloseable {
                 .map(Map.Entry::getKey).findFirst();
     }
 
-    /** What is loaded now, and what failed. */
+    /** What is loaded now, what waits, and what failed. */
     public synchronized ExtensionCatalog catalog() {
         List<ExtensionClass<Observer>> observers = new ArrayList<>();
         List<ExtensionClass<DriftStrategy>> strategies = new ArrayList<>();
+        List<ExtensionClass<Object>> others = new ArrayList<>();
         List<PluginInfo> plugins = new ArrayList<>();
         loaded.values().stream().sorted(Comparator.comparing(l -> l.info().jar())).forEach(l -> {
             plugins.add(l.info());
-            observers.addAll(l.observers());
-            strategies.addAll(l.strategies());
+            observers.addAll(l.extensions().observers());
+            strategies.addAll(l.extensions().strategies());
+            others.addAll(l.extensions().others());
         });
-        return new ExtensionCatalog(plugins, List.copyOf(problems.values()), observers, strategies);
+        return new ExtensionCatalog(plugins, List.copyOf(problems.values()), observers, strategies, others);
+    }
+
+    /**
+     * The catalog as of the last load, unload or replacement, without taking this object's lock:
+     * for observers that look extensions up while a reload runs.
+     */
+    public ExtensionCatalog current() {
+        return current;
+    }
+
+    /** Stops and unloads every plugin and deletes the shadow folder. Idempotent. */
+    @Override
+    public synchronized void close() {
+        // Dependents first; PF4J's unloadPlugins() iterates the list it removes from.
+        for (String pluginId : reversed(List.copyOf(loaded.keySet()))) {
+            unloadOne(pluginId, false);
+        }
+        waiting.clear();
+        current = catalog();
+        try (Stream<Path> files = Files.walk(shadowDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}", shadowDir, e);
+        }
+    }
+
+    /** Reads a jar of the folder: a bad one is a problem, a good one waits to be loaded by {@link #settle}. */
+    private void consider(Path jar) {
+        String jarName = jar.getFileName().toString();
+        forget(jarName);
+        try {
+            JarDescriptor descriptor = engine.read(jar);
+            sources.put(jarName, jar);
+            waiting.put(jarName, jar, descriptor);
+        } catch (PluginJarException e) {
+            failed(jarName, e.getMessage());
+        }
+    }
+
+    /**
+     * Loads every waiting jar whose dependencies are loaded, until none is left that can load; a
+     * jar whose optional dependency waits too loads after it if it can. Says once why each of the
+     * others waits.
+     */
+    private void settle() {
+        for (Optional<String> next = waiting.next(infosById(), engine.versions()); next.isPresent();
+             next = waiting.next(infosById(), engine.versions())) {
+            WaitingJars.Waiter waiter = waiting.remove(next.get());
+            problems.remove(next.get()); // it waited: what it waited for is there now
+            loadFromFolder(waiter.jar());
+        }
+        waiting.reasons(infosById(), engine.versions()).forEach((jarName, wait) -> {
+            PluginProblem problem = new PluginProblem(jarName, wait.reason(), wait.pluginIds());
+            if (!problem.equals(problems.put(jarName, problem))) {
+                LOG.warn("plugin {} waits: {}", jarName, wait.reason());
+            }
+        });
+        current = catalog();
+    }
+
+    /** Copies a jar of the folder into the shadow folder, checks its pin, and loads the copy. */
+    private Optional<PluginInfo> loadFromFolder(Path jar) {
+        String jarName = jar.getFileName().toString();
+        Path shadow = shadowDir.resolve((++shadowCount) + "-" + jarName);
+        try {
+            JarDescriptor descriptor = engine.read(jar);
+            Files.copy(jar, shadow, StandardCopyOption.REPLACE_EXISTING);
+            checkPin(shadow, descriptor.id()); // the copy is what gets loaded, so that is what is verified
+        } catch (PluginJarException e) {
+            deleteQuietly(shadow);
+            return failed(jarName, e.getMessage());
+        } catch (IOException e) {
+            return failed(jarName, "cannot copy: " + e.getMessage());
+        }
+        sources.put(jarName, jar);
+        return loadCopy(shadow, jarName);
+    }
+
+    /**
+     * Loads a shadow copy if its dependencies are loaded; otherwise its jar in the folder waits.
+     * Never leaves a plugin in PF4J that is not in {@link #loaded}.
+     */
+    private Optional<PluginInfo> loadCopy(Path shadow, String jarName) {
+        JarDescriptor descriptor;
+        try {
+            descriptor = engine.read(shadow);
+            Loaded other = loaded.get(descriptor.id());
+            if (other != null) {
+                refusedDuplicates.put(jarName, descriptor.id());
+                throw new PluginJarException("plugin id '" + descriptor.id() + "' is already loaded from "
+                        + other.info().jar());
+            }
+        } catch (PluginJarException e) {
+            deleteQuietly(shadow);
+            return failed(jarName, e.getMessage());
+        }
+        if (DependencyGraph.check(descriptor, infosById(), Map.of(), Map.of(), engine.versions()).isPresent()) {
+            deleteQuietly(shadow);
+            Path source = sources.get(jarName);
+            if (source != null && Files.isRegularFile(source)) {
+                waiting.put(jarName, source, descriptor); // settle() says why
+            }
+            return Optional.empty();
+        }
+        PluginWrapper plugin;
+        try {
+            plugin = engine.loadAndStart(shadow);
+        } catch (PluginJarException e) {
+            deleteQuietly(shadow);
+            return failed(jarName, e.getMessage());
+        }
+        String pluginId = plugin.getPluginId();
+        Extensions found;
+        try {
+            found = Extensions.of(plugin, engine.extensionClassNames(pluginId));
+        } catch (PluginJarException e) {
+            return discard(plugin, shadow, jarName, e.getMessage());
+        }
+        PluginInfo info = new PluginInfo(pluginId, plugin.getDescriptor().getVersion(), jarName,
+                found.observers().stream().map(ExtensionClass::type).toList(),
+                found.strategies().stream().map(ExtensionClass::type).toList(), descriptor.dependencies());
+        loaded.put(pluginId, new Loaded(info, shadow, found));
+        LOG.info("loaded plugin {} {} from {}", pluginId, info.version(), jarName);
+        return Optional.of(info);
+    }
+
+    private Path unloadOne(String pluginId, boolean keepShadow) {
+        Loaded plugin = loaded.remove(pluginId);
+        engine.stopAndUnload(pluginId);
+        if (!keepShadow) {
+            deleteQuietly(plugin.shadow());
+        }
+        LOG.info("unloaded plugin {} {} ({})", pluginId, plugin.info().version(), plugin.info().jar());
+        return plugin.shadow();
+    }
+
+    /** A plugin unloaded because a plugin it needs went: its jar in the folder, if still there, waits. */
+    private void waitAgain(PluginInfo plugin) {
+        Path source = sources.get(plugin.jar());
+        if (source != null && Files.isRegularFile(source)) {
+            consider(source);
+        }
+    }
+
+    private Optional<PluginInfo> loadedFrom(String jarName) {
+        return loaded.values().stream().map(Loaded::info).filter(info -> info.jar().equals(jarName)).findFirst();
+    }
+
+    private List<PluginInfo> infos() {
+        return loaded.values().stream().map(Loaded::info).toList();
+    }
+
+    private Map<String, PluginInfo> infosById() {
+        Map<String, PluginInfo> infos = new HashMap<>();
+        loaded.forEach((id, plugin) -> infos.put(id, plugin.info()));
+        return infos;
+    }
+
+    private static List<String> reversed(List<String> list) {
+        List<String> reversed = new ArrayList<>(list);
+        java.util.Collections.reverse(reversed);
+        return reversed;
     }
 
     /** Unloads a plugin that started but cannot be used as a whole: a skipped jar keeps nothing loaded. */
     private Optional<PluginInfo> discard(PluginWrapper plugin, Path shadow, String jarName, String reason) {
-        manager.stopPlugin(plugin.getPluginId());
-        manager.unloadPlugin(plugin.getPluginId());
+        engine.stopAndUnload(plugin.getPluginId());
         deleteQuietly(shadow);
         return failed(jarName, reason);
     }
@@ -252,44 +455,6 @@ public final class PluginHost implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("cannot delete {}", file, e);
         }
-    }
-
-    /** Stops and unloads every plugin and deletes the shadow folder. Idempotent. */
-    @Override
-    public synchronized void close() {
-        // PF4J's unloadPlugins() iterates the list it removes from; unload one by one instead.
-        for (String pluginId : List.copyOf(loaded.keySet())) {
-            unload(pluginId, false);
-        }
-        try (Stream<Path> files = Files.walk(shadowDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}", shadowDir, e);
-        }
-    }
-
-    private PluginWrapper loadAndStart(Path shadow) throws PluginJarException {
-        String pluginId;
-        try {
-            pluginId = manager.loadPlugin(shadow);
-        } catch (RuntimeException e) {
-            throw new PluginJarException("cannot load: " + rootMessage(e));
-        }
-        PluginWrapper plugin = manager.getPlugin(pluginId);
-        if (plugin.getPluginState() == PluginState.DISABLED) {
-            String requires = plugin.getDescriptor().getRequires();
-            manager.unloadPlugin(pluginId);
-            throw new PluginJarException("plugin " + pluginId + " requires host version '" + requires
-                    + "' (Plugin-Requires), this host is " + manager.getSystemVersion());
-        }
-        PluginState state = manager.startPlugin(pluginId);
-        if (state != PluginState.STARTED) {
-            Throwable cause = plugin.getFailedException();
-            manager.unloadPlugin(pluginId);
-            throw new PluginJarException("plugin " + pluginId + " did not start (" + state + ")"
-                    + (cause == null ? "" : ": " + rootMessage(cause)));
-        }
-        return plugin;
     }
 
     private void checkPin(Path jar, String pluginId) throws PluginJarException, IOException {
@@ -336,103 +501,6 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Checks what PF4J would otherwise report obscurely (or not at all): descriptor, index, duplicate
-     * id; returns the Plugin-Id.
-     */
-    private String checkDescriptor(Path jar) throws PluginJarException {
-        try (JarFile file = new JarFile(jar.toFile())) {
-            Manifest manifest = file.getManifest();
-            if (manifest == null) {
-                throw new PluginJarException("not a plugin jar: no META-INF/MANIFEST.MF (needs Plugin-Id and Plugin-Version)");
-            }
-            for (String attribute : List.of("Plugin-Id", "Plugin-Version")) {
-                String value = manifest.getMainAttributes().getValue(attribute);
-                if (value == null || value.isBlank()) {
-                    throw new PluginJarException("not a plugin jar: META-INF/MANIFEST.MF has no " + attribute);
-                }
-            }
-            checkAttributes(manifest);
-            checkPluginClass(file, manifest.getMainAttributes().getValue("Plugin-Class"));
-            if (file.getEntry(EXTENSION_INDEX) == null) {
-                throw new PluginJarException("no " + EXTENSION_INDEX + ", so no observers or strategies: PF4J's "
-                        + "annotation processor did not run when the jar was built");
-            }
-            String pluginId = manifest.getMainAttributes().getValue("Plugin-Id").trim();
-            Loaded other = loaded.get(pluginId);
-            if (other != null) {
-                refusedDuplicates.put(jar.getFileName().toString(), pluginId);
-                throw new PluginJarException("plugin id '" + pluginId + "' is already loaded from "
-                        + other.info().jar());
-            }
-            return pluginId;
-        } catch (ZipException e) {
-            throw new PluginJarException("not a valid jar file (" + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new PluginJarException("cannot read: " + e);
-        }
-    }
-
-    /**
-     * A Plugin-Class PF4J cannot load makes it log two stack traces before it fails: say it in one
-     * line instead. PF4J reads the value as written, spaces included, and loads it from the jar or
-     * from the host (its parent class loader).
-     */
-    private static void checkPluginClass(JarFile file, String pluginClass) throws PluginJarException {
-        if (pluginClass == null || pluginClass.isEmpty()) {
-            return; // PF4J's default plugin class
-        }
-        if (pluginClass.isBlank() || !pluginClass.equals(pluginClass.strip())) {
-            throw new PluginJarException("Plugin-Class '" + pluginClass + "' is not a class name");
-        }
-        if (file.getEntry(pluginClass.replace('.', '/') + ".class") == null
-                && PluginHost.class.getClassLoader().getResource(pluginClass.replace('.', '/') + ".class") == null) {
-            throw new PluginJarException("Plugin-Class " + pluginClass + " is not in the jar");
-        }
-    }
-
-    /** Id, version and version range in forms PF4J, the shadow folder and log lines can take. */
-    private void checkAttributes(Manifest manifest) throws PluginJarException {
-        String id = manifest.getMainAttributes().getValue("Plugin-Id").trim();
-        if (!PLUGIN_ID.matcher(id).matches()) {
-            throw new PluginJarException("Plugin-Id '" + id + "' may only hold letters, digits, '.', '_' and '-'");
-        }
-        String version = manifest.getMainAttributes().getValue("Plugin-Version").trim();
-        if (!PLUGIN_VERSION.matcher(version).matches()) {
-            throw new PluginJarException("Plugin-Version '" + version + "' is not a version such as 1.2.0 or 1.2");
-        }
-        String requires = manifest.getMainAttributes().getValue("Plugin-Requires");
-        if (requires != null) {
-            try {
-                manager.getVersionManager().checkVersionConstraint(manager.getSystemVersion(), requires.trim());
-            } catch (RuntimeException e) {
-                throw new PluginJarException("Plugin-Requires '" + requires.trim()
-                        + "' is not a version range such as >=0.1.0 & <1.0.0: " + rootMessage(e));
-            }
-        }
-    }
-
-    private static String extensionName(Class<?> type) throws PluginJarException {
-        ExtensionType name = type.getAnnotation(ExtensionType.class);
-        if (name == null || name.value().isBlank()) {
-            throw new PluginJarException("extension class " + type.getName() + " has no @ExtensionType name");
-        }
-        if (name.value().contains(":")) {
-            throw new PluginJarException("extension class " + type.getName() + ": @ExtensionType '"
-                    + name.value() + "' must not contain ':'");
-        }
-        if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
-            throw new PluginJarException("extension class " + type.getName() + " must be public and concrete");
-        }
-        try {
-            type.getConstructor();
-        } catch (NoSuchMethodException e) {
-            throw new PluginJarException("extension class " + type.getName()
-                    + " needs a public no-argument constructor");
-        }
-        return name.value();
-    }
-
-    /**
      * Whether a file of the plugins folder is a plugin jar: {@code *.jar}, not hidden. A name that
      * starts with {@code .} is a copy in progress ({@code cp x.jar .x.jar.tmp && mv}) or a leftover.
      */
@@ -449,19 +517,12 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String message = root.getMessage();
         return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-    }
-
-    /** Why one jar or class cannot be used; stays inside this package. */
-    private static final class PluginJarException extends Exception {
-        PluginJarException(String message) {
-            super(message);
-        }
     }
 }

@@ -7,9 +7,11 @@ import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.ExtensionClass;
+import io.visutility.monitor.host.plugins.PluginDependency;
 import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
+import io.visutility.monitor.host.plugins.PluginVersions;
 import io.visutility.monitor.host.plugins.UnknownTypeException;
 import io.visutility.monitor.host.schema.ManifestSchema;
 import java.io.IOException;
@@ -21,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.pf4j.DefaultVersionManager;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Checks a plugin jar before it goes live: what {@code monitor verify-plugin} runs.
@@ -44,11 +46,14 @@ public final class PluginVerifier {
     private static final List<String> PROVIDED = List.of("io/visutility/monitor/api/", "org/pf4j/", "org/slf4j/");
     private static final String OBSERVER = "io/visutility/monitor/api/Observer";
     private static final String STRATEGY = "io/visutility/monitor/api/DriftStrategy";
+    private static final String EXTENSION_POINT = "org/pf4j/ExtensionPoint";
     private static final int MAX_NAMED = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PluginVersions VERSIONS = new PluginVersions();
 
     private final String hostVersion;
     private final Map<String, PluginJar> available;
+    private final boolean pluginsDirGiven;
     private final ClassLoader host = PluginVerifier.class.getClassLoader();
     private final ClassLoader jdk = ClassLoader.getPlatformClassLoader();
 
@@ -60,6 +65,7 @@ public final class PluginVerifier {
     public PluginVerifier(String hostVersion, Optional<Path> pluginsDir) throws IOException {
         this.hostVersion = hostVersion;
         this.available = new LinkedHashMap<>();
+        this.pluginsDirGiven = pluginsDir.isPresent();
         if (pluginsDir.isPresent()) {
             for (Path jar : PluginHost.jarsIn(pluginsDir.get())) {
                 try {
@@ -120,7 +126,7 @@ public final class PluginVerifier {
                     + "supports, such as >=" + hostVersion + " & <1.0.0"));
         } else {
             try {
-                if (!new DefaultVersionManager().checkVersionConstraint(hostVersion, requires.get())) {
+                if (!VERSIONS.checkVersionConstraint(hostVersion, requires.get())) {
                     findings.add(Finding.error("Plugin-Requires '" + requires.get() + "' does not accept this host, "
                             + "version " + hostVersion));
                 }
@@ -131,18 +137,49 @@ public final class PluginVerifier {
         }
         List<PluginJar> dependencies = new ArrayList<>();
         String declared = jar.attribute("Plugin-Dependencies").orElse("");
-        for (String id : jar.dependencies()) {
-            PluginJar dependency = available.get(id);
-            boolean optional = declared.matches(".*\\b" + java.util.regex.Pattern.quote(id) + "\\?.*");
-            if (dependency != null) {
-                dependencies.add(dependency);
-            } else if (!optional) {
-                findings.add(Finding.error("Plugin-Dependencies names plugin '" + id + "', "
-                        + (available.isEmpty() ? "and no --plugins DIR was given to find it in"
-                                : "which is not in the --plugins folder")));
+        for (PluginDependency dependency : PluginDependency.parseAll(declared)) {
+            PluginJar there = available.get(dependency.pluginId());
+            String wants = "Plugin-Dependencies wants " + dependency.pluginId() + " " + dependency.range()
+                    + (dependency.optional() ? " (optional)" : "");
+            if (there == null) {
+                if (!dependency.optional()) {
+                    findings.add(Finding.error(wants + ", " + (!pluginsDirGiven
+                            ? "and no --plugins DIR was given to find it in"
+                            : "which is not in the --plugins folder: the host would keep the jar waiting for it")));
+                }
+                continue;
+            }
+            String version = there.attribute("Plugin-Version").orElse("");
+            boolean accepted;
+            try {
+                accepted = dependency.accepts(version, VERSIONS);
+            } catch (RuntimeException e) {
+                findings.add(Finding.error(wants + ": '" + dependency.versions()
+                        + "' is not a version range such as >=1.0.0 & <2.0.0"));
+                continue;
+            }
+            if (!accepted) {
+                findings.add(Finding.error(wants + ", but the --plugins folder has " + dependency.pluginId() + " "
+                        + version + " (" + there.fileName() + "): the host would keep the jar waiting"));
+            } else {
+                dependencies.add(there);
             }
         }
+        for (PluginJar dependency : List.copyOf(dependencies)) {
+            addIndirect(dependency, dependencies);
+        }
         return dependencies;
+    }
+
+    /** The plugins a dependency needs in turn, from the --plugins folder: the host loads them too. */
+    private void addIndirect(PluginJar plugin, List<PluginJar> dependencies) {
+        for (String id : plugin.dependencies()) {
+            PluginJar there = available.get(id);
+            if (there != null && !dependencies.contains(there)) {
+                dependencies.add(there);
+                addIndirect(there, dependencies);
+            }
+        }
     }
 
     private void checkBundledCopies(PluginJar jar, List<Finding> findings) {
@@ -181,8 +218,8 @@ public final class PluginVerifier {
                         + ", though " + String.join(", ", annotated) + " carries @Extension: PF4J's annotation "
                         + "processor did not run (javac 23 and later need <proc>full</proc> in maven-compiler-plugin)"));
             } else if (jar.index().isEmpty()) {
-                findings.add(Finding.error("no " + PluginJar.INDEX + " and no @Extension class: the jar provides no "
-                        + "observer or strategy"));
+                findings.add(Finding.info("no " + PluginJar.INDEX + " and no @Extension class: a library plugin, "
+                        + "whose classes the plugins that depend on it (Plugin-Dependencies) use"));
             }
             return;
         }
@@ -213,6 +250,9 @@ public final class PluginVerifier {
                 findings.add(Finding.error(what + " needs a public constructor without arguments"));
             }
             Optional<String> type = scan.extensionType();
+            if (kind != null && !kind.equals("observer") && !kind.equals("strategy")) {
+                continue; // an extension of a plugin's own extension point: found by its type, not by a name
+            }
             if (type.isEmpty() || type.get().isBlank()) {
                 findings.add(Finding.error(what + " has no @ExtensionType(\"name\"): the manifest refers to it by that name"));
             } else if (type.get().contains(":")) {
@@ -239,6 +279,9 @@ public final class PluginVerifier {
             return "strategy";
         }
         ClassScan scan = jar.classes().get(internalName);
+        if (scan != null && (scan.access() & Opcodes.ACC_INTERFACE) != 0 && scan.interfaces().contains(EXTENSION_POINT)) {
+            return "extension point of plugin " + jar.attribute("Plugin-Id").orElse("?"); // declared in this jar
+        }
         if (scan == null) {
             for (PluginJar dependency : dependencies) {
                 if (dependency.classes().containsKey(internalName)) {
@@ -321,7 +364,7 @@ public final class PluginVerifier {
     private Optional<PluginInfo> load(PluginJar jar, List<PluginJar> dependencies, List<Finding> findings) {
         try (PluginHost plugins = new PluginHost(hostVersion)) {
             for (PluginJar dependency : dependencies) {
-                plugins.load(dependency.file());
+                plugins.load(dependency.file()); // in any order: a plugin waits until what it needs is loaded
             }
             Optional<PluginInfo> info = plugins.load(jar.file());
             ExtensionCatalog catalog = plugins.catalog();

@@ -64,7 +64,8 @@ class ObserverSetReloadTest {
     }
 
     private void start(String yaml) throws ManifestException {
-        observers = ObserverSet.start(manifest(yaml), catalog, bus, new PluginMetrics(new PrometheusRegistry()));
+        observers = ObserverSet.start(manifest(yaml), catalog, bus, new PluginMetrics(new PrometheusRegistry()),
+                () -> catalog);
     }
 
     private void emitConceptDrift(String model) {

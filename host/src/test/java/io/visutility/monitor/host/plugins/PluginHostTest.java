@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.pf4j.PluginClassLoader;
 
 /** {@link PluginHost} on real jars compiled by the test, in a real folder. */
 class PluginHostTest {
@@ -121,15 +122,13 @@ class PluginHostTest {
         Class<? extends Observer> v1 = host.catalog().observer("alpha-observer").implementation();
         Path v2 = plugin("alpha").version("2.0.0").observer("alpha-observer").writeTo(plugins.resolve("alpha.jar"));
 
-        Path lastGood = host.unload("alpha", true).orElseThrow();
-        Optional<PluginInfo> loaded = host.load(v2);
-        host.discardShadow(lastGood);
+        Optional<PluginInfo> loaded = host.replace("alpha", Optional.of(v2));
 
         assertThat(loaded).map(PluginInfo::version).hasValue("2.0.0");
         assertThat(host.catalog().plugins()).extracting(PluginInfo::version).containsExactly("2.0.0");
         Class<? extends Observer> now = host.catalog().observer("alpha-observer").implementation();
         assertThat(now.getClassLoader()).isNotSameAs(v1.getClassLoader());
-        assertThat(lastGood).doesNotExist();
+        assertThat(((PluginClassLoader) v1.getClassLoader()).isClosed()).isTrue();
     }
 
     @Test
@@ -139,11 +138,8 @@ class PluginHostTest {
         plugin("alpha").version("2.0.0").attribute("Plugin-Requires", ">=9.0.0").observer("alpha-observer")
                 .writeTo(jar);
 
-        Path lastGood = host.unload("alpha", true).orElseThrow();
-        assertThat(host.load(jar)).isEmpty();
-        Optional<PluginInfo> restored = host.loadShadow(lastGood, "alpha.jar");
+        assertThat(host.replace("alpha", Optional.of(jar))).isEmpty();
 
-        assertThat(restored).map(PluginInfo::version).hasValue("1.0.0");
         assertThat(host.catalog().plugins()).extracting(PluginInfo::id, PluginInfo::version, PluginInfo::jar)
                 .containsExactly(tuple("alpha", "1.0.0", "alpha.jar"));
         assertThat(host.catalog().problems()).containsExactly(new PluginProblem("alpha.jar",
@@ -156,15 +152,16 @@ class PluginHostTest {
         plugin("alpha").observer("alpha-observer").writeTo(plugins.resolve("alpha.jar"));
         plugin("beta").observer("beta-observer").writeTo(plugins.resolve("beta.jar"));
         host.loadFolder(plugins);
+        ClassLoader alpha = host.catalog().observer("alpha-observer").classLoader();
 
-        Path shadow = host.unload("alpha", false).orElseThrow();
         host.forget("alpha.jar");
+        host.replace("alpha", Optional.empty());
 
-        assertThat(shadow).doesNotExist();
+        assertThat(((PluginClassLoader) alpha).isClosed()).isTrue();
         assertThat(host.catalog().plugins()).extracting(PluginInfo::id).containsExactly("beta");
         assertThat(host.pluginFromJar("alpha.jar")).isEmpty();
         assertThatThrownBy(() -> host.catalog().observer("alpha-observer"))
                 .hasMessage("unknown observer type 'alpha-observer'; known: beta-observer");
-        assertThat(host.unload("alpha", false)).isEmpty();
+        assertThat(host.replace("alpha", Optional.empty())).isEmpty();
     }
 }

@@ -39,6 +39,8 @@ public final class PluginJar {
     private final String id;
     private final Map<String, String> attributes = new LinkedHashMap<>();
     private final List<String> observerTypes = new ArrayList<>();
+    private final Map<String, String> sources = new LinkedHashMap<>();
+    private final List<Path> compileAgainst = new ArrayList<>();
     private boolean index = true;
 
     private PluginJar(String id) {
@@ -69,6 +71,23 @@ public final class PluginJar {
     /** Adds an observer class with {@code @ExtensionType(type)}. */
     public PluginJar observer(String type) {
         observerTypes.add(type);
+        return this;
+    }
+
+    /** Declares {@code Plugin-Dependencies}, in PF4J's syntax ({@code lib@>=1.0.0, other?}). */
+    public PluginJar dependsOn(String dependencies) {
+        return attribute("Plugin-Dependencies", dependencies);
+    }
+
+    /** Adds a class of its own: {@code className} such as {@code lib.Greeting}, and its source. */
+    public PluginJar source(String className, String code) {
+        sources.put(className, code);
+        return this;
+    }
+
+    /** Compiles against another plugin's jar too, as a plugin compiles against a plugin it depends on. */
+    public PluginJar compiledAgainst(Path jar) {
+        compileAgainst.add(jar);
         return this;
     }
 
@@ -107,21 +126,27 @@ public final class PluginJar {
     }
 
     private void compile(Path classes) throws IOException {
-        Path sources = classes.resolve("src");
+        Path sourceDir = classes.resolve("src");
         String pkg = "plugin." + id.replaceAll("[^A-Za-z0-9]", "_") + ".v"
                 + attributes.getOrDefault("Plugin-Version", "none").replaceAll("[^A-Za-z0-9]", "_");
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < observerTypes.size(); i++) {
             String className = "Observer" + i;
-            Path source = sources.resolve(pkg.replace('.', '/')).resolve(className + ".java");
+            Path source = sourceDir.resolve(pkg.replace('.', '/')).resolve(className + ".java");
             Files.createDirectories(source.getParent());
             Files.writeString(source, observerSource(pkg, className, observerTypes.get(i)));
+            files.add(source);
+        }
+        for (Map.Entry<String, String> own : sources.entrySet()) {
+            Path source = sources(sourceDir, own.getKey());
+            Files.createDirectories(source.getParent());
+            Files.writeString(source, own.getValue());
             files.add(source);
         }
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager fileManager = compiler.getStandardFileManager(diagnostics, null, null)) {
-            List<String> options = List.of("--release", "17", "-d", classes.toString(), "-classpath", classpath(),
+            List<String> options = List.of("--release", "17", "-d", classes.toString(), "-classpath", classpath(compileAgainst),
                     "-processor", "org.pf4j.processor.ExtensionAnnotationProcessor");
             boolean ok = files.isEmpty() || compiler.getTask(null, fileManager, diagnostics, options, null,
                     fileManager.getJavaFileObjectsFromPaths(files)).call();
@@ -129,9 +154,15 @@ public final class PluginJar {
                 throw new IllegalStateException("compiling the test plugin failed: " + diagnostics.getDiagnostics());
             }
         }
-        try (Stream<Path> paths = Files.walk(sources)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        if (Files.exists(sourceDir)) {
+            try (Stream<Path> paths = Files.walk(sourceDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
+    }
+
+    private static Path sources(Path root, String className) {
+        return root.resolve(className.replace('.', '/') + ".java");
     }
 
     private String observerSource(String pkg, String className, String type) {
@@ -175,8 +206,9 @@ public final class PluginJar {
     }
 
     /** The plugin API, PF4J (with its processor), SLF4J and this class: what a plugin compiles against. */
-    private static String classpath() {
+    private static String classpath(List<Path> plugins) {
         List<String> entries = new ArrayList<>();
+        plugins.forEach(jar -> entries.add(jar.toString()));
         for (Class<?> type : List.of(Observer.class, Extension.class, Logger.class, Journal.class)) {
             try {
                 entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
