@@ -140,7 +140,7 @@ public final class KafkaIngestHarness {
 
     /** {@code count} hosts of a new application read the topic from the start; the rate from the first event to the last. */
     private static Result hosts(KafkaClusterTestKit kafka, Path state, int events, int count,
-                                KafkaIngestSpec.Guarantee guarantee) throws InterruptedException {
+                                KafkaIngestSpec.Guarantee guarantee) throws Exception {
         String application = "bench-" + UUID.randomUUID();
         List<AtomicLong> seen = new ArrayList<>();
         List<KafkaIngest> ingests = new ArrayList<>();
