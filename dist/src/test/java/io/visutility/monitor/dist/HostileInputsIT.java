@@ -254,7 +254,7 @@ class HostileInputsIT {
                 yaml("a running observer's strategy type misspelt", good -> good.replace("type: p-value", "type: p-valu"),
                         true, "{file}:15: observer 'retrain' strategy.type: unknown strategy type 'p-valu'; known: "),
                 yaml("ingest.http changed while running", good -> good.replace("{port: 0,", "{port: 0, threads: 2,"),
-                        true, "{file}:7: ingest.http: cannot change while running; restart the host"),
+                        true, "{file}:7: http (or ingest.http): cannot change while running; restart the host"),
                 yaml("duplicate observer names", good -> good + "  - name: console\n    type: console-logger\n", true,
                         "{file}:18: observers[2].name: duplicate observer name 'console' (first defined at line 9); "
                                 + "names must be unique"),

@@ -1,7 +1,12 @@
 package io.visutility.monitor.host;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.visutility.monitor.host.bus.DispatchMode;
+import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.EventBus;
+import io.visutility.monitor.host.bus.EventFilter;
+import io.visutility.monitor.host.bus.OverflowPolicy;
+import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import io.visutility.monitor.host.manifest.Manifest;
@@ -12,11 +17,16 @@ import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
+import io.visutility.monitor.host.reload.ReloadHistory;
+import io.visutility.monitor.host.status.ModelStatus;
+import io.visutility.monitor.host.status.StatusRecorder;
 import io.visutility.monitor.host.telemetry.PluginMetrics;
 import io.visutility.monitor.host.telemetry.TelemetrySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,14 +72,27 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     private volatile String lastReloadError;
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
+    private final ModelStatus status;
+    private final Registration statusLane;
+    private final ReloadHistory reloads = new ReloadHistory(Clock.systemUTC());
+
+    /**
+     * The status lane: async, so that keeping the series costs a producer one ring write; it drops
+     * (counted) rather than ever slowing a producer down.
+     */
+    private static final DispatchPolicy STATUS_LANE = new DispatchPolicy(DispatchMode.ASYNC, 1 << 16,
+            OverflowPolicy.DROP_NEWEST, Duration.ofMillis(50), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
+            Duration.ofSeconds(10));
 
     private Monitor(Manifest manifest, PluginHost plugins, PrometheusRegistry registry, EventBus bus,
-                    ObserverSet observers) {
+                    ObserverSet observers, ModelStatus status, Registration statusLane) {
         this.manifest = manifest;
         this.plugins = plugins;
         this.registry = registry;
         this.bus = bus;
         this.observers = observers;
+        this.status = status;
+        this.statusLane = statusLane;
     }
 
     /**
@@ -85,8 +108,16 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             ExtensionCatalog catalog = loadPlugins(plugins, manifest);
             PrometheusRegistry registry = new PrometheusRegistry();
             EventBus bus = new EventBus();
-            ObserverSet observers = ObserverSet.start(manifest, catalog, bus, new PluginMetrics(registry));
-            return new Monitor(manifest, plugins, registry, bus, observers);
+            ModelStatus status = new ModelStatus(manifest.status());
+            Registration statusLane = bus.register("status", EventFilter.ALL, new StatusRecorder(status), STATUS_LANE);
+            ObserverSet observers;
+            try {
+                observers = ObserverSet.start(manifest, catalog, bus, new PluginMetrics(registry), status);
+            } catch (ManifestException | RuntimeException | Error e) {
+                statusLane.close();
+                throw e;
+            }
+            return new Monitor(manifest, plugins, registry, bus, observers, status, statusLane);
         } catch (ManifestException | RuntimeException | Error e) {
             plugins.close();
             throw e;
@@ -114,6 +145,21 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     /** The registry of the metrics the observers publish; the host's own telemetry joins it. */
     public PrometheusRegistry metricsRegistry() {
         return registry;
+    }
+
+    /** Each model version's health, series and last values. */
+    public ModelStatus status() {
+        return status;
+    }
+
+    /** The host's status lane's counters (its drops show there). */
+    public ObserverStats statusLaneStats() {
+        return statusLane.stats();
+    }
+
+    /** The recent reloads and the last failed jar reload. */
+    public ReloadHistory reloadHistory() {
+        return reloads;
     }
 
     /** The manifest this host runs now. */
@@ -145,6 +191,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     public void manifestUnreadable(String problem) {
         lastReloadError = problem;
         reloadsFailed.incrementAndGet();
+        reloads.record(ReloadHistory.Kind.MANIFEST, false, manifest.file().toString(), problem);
         LOG.error("reload: {}; keeping the running configuration until it can be read", problem);
     }
 
@@ -156,6 +203,11 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     /** What the plugins folder provides now, and what failed to load. */
     public ExtensionCatalog catalog() {
         return plugins.catalog();
+    }
+
+    /** The SHA-256 of the running jar of plugin {@code id}, if it runs. */
+    public Optional<String> pluginDigest(String id) throws IOException {
+        return plugins.loadedDigest(id);
     }
 
     /** The names of the running observers. */
@@ -180,7 +232,11 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             }
             if (!HttpIngestSpec.sameListener(manifest.http(), next.http())) {
                 String where = next.http().map(HttpIngestSpec::where).orElse(next.file().toString());
-                throw new ManifestException(where + ": ingest.http: cannot change while running; restart the host");
+                throw new ManifestException(where + ": http (or ingest.http): cannot change while running; "
+                        + "restart the host");
+            }
+            if (!manifest.status().equals(next.status())) {
+                throw new ManifestException(next.file() + ": status: cannot change while running; restart the host");
             }
             Map<PluginInfo, Path> repinned = repinned(next);
             applyPins(next, repinned);
@@ -196,15 +252,19 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
                         + " upgraded to the pinned jar)");
             }
             manifest = next;
+            status.retainObservers(observers.names());
             // State first, log line last: whoever reads the line finds /healthz and the counters agreeing.
             lastReloadError = null;
             reloadsOk.incrementAndGet();
+            reloads.record(ReloadHistory.Kind.MANIFEST, true, next.file().toString(),
+                    changes.isEmpty() ? "no observer changed" : changes);
             startWaiting();
             LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
             return true;
         } catch (ManifestException e) {
             lastReloadError = e.getMessage();
             reloadsFailed.incrementAndGet();
+            reloads.record(ReloadHistory.Kind.MANIFEST, false, manifest.file().toString(), e.getMessage());
             LOG.error("reload: rejected {}; keeping the running configuration:{}{}", manifest.file(),
                     System.lineSeparator(), e.getMessage());
             startWaiting(); // a pinned jar that loaded before the rejection may provide a waiting type
@@ -344,6 +404,8 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             } else {
                 List<String> retired = observers.retire(Set.of(old.get().id()));
                 plugins.unload(old.get().id(), false);
+                reloads.record(ReloadHistory.Kind.JAR, true, jar, "plugin " + old.get().id() + " "
+                        + old.get().version() + " removed");
                 LOG.info("reload: plugin {} {} removed ({}){}", old.get().id(), old.get().version(), jar,
                         retired.isEmpty() ? "" : ", observers stopped: " + String.join(", ", retired));
             }
@@ -359,8 +421,12 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
                 }
                 continue;
             }
-            plugins.load(jar).ifPresent(info -> LOG.info("reload: plugin {} {} added ({})", info.id(), info.version(),
+            Optional<PluginInfo> loaded = plugins.load(jar);
+            loaded.ifPresent(info -> LOG.info("reload: plugin {} {} added ({})", info.id(), info.version(),
                     info.jar()));
+            String name = jar.getFileName().toString();
+            reloads.record(ReloadHistory.Kind.JAR, loaded.isPresent(), name, loaded.map(info -> "plugin " + info.id()
+                    + " " + info.version() + " added").orElseGet(() -> "not loaded: " + problemOf(name)));
         }
         reloadsOk.incrementAndGet();
         startWaiting();
@@ -395,12 +461,22 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             return plugins.catalog();
         });
         String version = loaded.get().map(PluginInfo::version).orElse(old.version() + " (kept)");
+        String name = jar.getFileName().toString();
+        reloads.record(ReloadHistory.Kind.JAR, loaded.get().isPresent(), name, loaded.get().isPresent()
+                ? "plugin " + old.id() + " " + old.version() + " -> " + version
+                : "not loaded: " + problemOf(name) + "; " + old.id() + " " + old.version() + " kept");
         LOG.info("reload: plugin {} {} -> {}{}", old.id(), old.version(), version, held.isEmpty() ? ""
                 : ", observers restarted: " + held.entrySet().stream()
                         .map(e -> e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " event" : " events")
                                 + " buffered)")
                         .collect(Collectors.joining(", ")));
         return loaded.get().isPresent();
+    }
+
+    /** Why the jar {@code name} failed to load, as the plugin catalog says. */
+    private String problemOf(String name) {
+        return plugins.catalog().problems().stream().filter(p -> p.jar().equals(name)).map(PluginProblem::reason)
+                .findFirst().orElse("see the log");
     }
 
     /** What is loaded and running now, for a person: plugins, failures, observers and their counters. */
@@ -431,6 +507,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             synchronized (this) {
+                statusLane.close();
                 observers.close();
                 plugins.close();
             }

@@ -8,6 +8,8 @@ import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.reload.ReloadWatcher;
 import io.visutility.monitor.host.telemetry.HostMetrics;
+import io.visutility.monitor.host.web.StatusApi;
+import io.visutility.monitor.host.web.StatusPage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -71,11 +73,14 @@ final class RunCommand implements Callable<Integer> {
         if (monitor.manifest().http().isPresent()) {
             HttpIngestSpec http = monitor.manifest().http().get();
             try {
-                front.addFirst(HttpIngest.start(http, monitor.bus(), Clock.systemUTC(), monitor::lastReloadError,
-                        metrics, metrics));
+                front.addFirst(HttpIngest.start(http, monitor.bus(), Clock.systemUTC(), () -> StatusApi.health(monitor),
+                        metrics, metrics, listener -> {
+                            StatusApi.serve(monitor, listener);
+                            StatusPage.serve(listener);
+                        }));
             } catch (IOException e) {
                 // An address in use or that does not resolve: the manifest asks for what cannot run here.
-                throw new ManifestException(http.where() + ": ingest.http: cannot listen on " + http.bind() + ":"
+                throw new ManifestException(http.where() + ": http: cannot listen on " + http.bind() + ":"
                         + http.port() + ": " + e.getMessage());
             }
         }

@@ -3,17 +3,20 @@ package io.visutility.monitor.host.manifest;
 import java.util.Optional;
 
 /**
- * The manifest's {@code ingest.http} block.
+ * The HTTP listener: the manifest's top-level {@code http} block, or its {@code ingest.http}
+ * block (the same, with ingest on). It serves the status page, the JSON API, {@code /metrics} and
+ * {@code /healthz}, and, with {@code ingest}, {@code POST /v1/events}.
  *
  * @param bind         the address to listen on (default 127.0.0.1: loopback only)
  * @param port         the TCP port (default 8480; 0 picks a free one, logged at start)
  * @param token        if present, requests must carry {@code Authorization: Bearer <token>}
  * @param maxBodyBytes the largest request body accepted (default 1 MiB)
  * @param threads      request threads (default 4); requests beyond them wait in a bounded queue
+ * @param ingest       whether {@code POST /v1/events} takes events (default true)
  * @param where        {@code file:line} of the block, for a message when its address cannot be listened on
  */
 public record HttpIngestSpec(String bind, int port, Optional<String> token, long maxBodyBytes, int threads,
-                             String where) {
+                             boolean ingest, String where) {
 
     /** Whether two manifests' blocks ask for the same listener (where each block is written aside). */
     public static boolean sameListener(Optional<HttpIngestSpec> a, Optional<HttpIngestSpec> b) {
@@ -21,6 +24,6 @@ public record HttpIngestSpec(String bind, int port, Optional<String> token, long
     }
 
     private HttpIngestSpec withoutWhere() {
-        return new HttpIngestSpec(bind, port, token, maxBodyBytes, threads, "");
+        return new HttpIngestSpec(bind, port, token, maxBodyBytes, threads, ingest, "");
     }
 }

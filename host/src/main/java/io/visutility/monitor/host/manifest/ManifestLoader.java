@@ -5,6 +5,7 @@ import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.OverflowPolicy;
+import io.visutility.monitor.host.status.StatusSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -64,9 +65,12 @@ public final class ManifestLoader {
     static final int MAX_DEPTH = 20;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest");
+    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest", "http", "status");
     private static final List<String> INGEST_KEYS = List.of("http");
     private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads");
+    /** The top-level {@code http} block: the listener's keys, and whether it takes events. */
+    private static final List<String> LISTENER_KEYS = concat(HTTP_KEYS, List.of("ingest"));
+    private static final List<String> STATUS_KEYS = List.of("resolve_after", "max_models");
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** SnakeYAML's context of a syntax error, such as "while parsing a flow sequence". */
     private static final Pattern CONTEXT = Pattern.compile("while (?:parsing|scanning) an? ([a-z -]+)");
@@ -182,10 +186,19 @@ public final class ManifestLoader {
             }
             List<ObserverSpec> observers = observers(top.get("observers"));
             Optional<HttpIngestSpec> http = http(valueOf(top.get("ingest")));
+            if (top.containsKey("http")) {
+                if (http.isPresent()) {
+                    problem(top.get("http").getKeyNode(), "http", "the listener is configured twice, here and in "
+                            + "ingest.http (" + http.get().where() + "); keep one (http: with ingest: true is the same)");
+                }
+                Node node = top.get("http").getValueNode();
+                http = listener(node, "http", LISTENER_KEYS, true);
+            }
+            StatusSpec status = status(valueOf(top.get("status")), root);
             if (!problems.isEmpty()) {
                 throw new ManifestException(problems);
             }
-            return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins, lines);
+            return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins, lines, status);
         }
 
         /** {@code plugins.dir}, resolved against the manifest's folder. */
@@ -225,9 +238,36 @@ public final class ManifestLoader {
             if (!keys.containsKey("http")) {
                 return Optional.empty();
             }
-            Node node = keys.get("http").getValueNode();
-            Settings http = settings(node, "ingest.http", "ingest.http", node, HTTP_KEYS);
+            return listener(keys.get("http").getValueNode(), "ingest.http", HTTP_KEYS, false);
+        }
+
+        /** {@code status}: how long a drift lasts, how many model versions are kept. */
+        private StatusSpec status(Node node, Node root) {
+            Settings status = settings(node, "status", "status", root, STATUS_KEYS);
             try {
+                Duration resolveAfter = status.getDuration("resolve_after", StatusSpec.DEFAULT.resolveAfter());
+                if (resolveAfter.isZero() || resolveAfter.isNegative()) {
+                    throw status.invalid("resolve_after", "must be positive, got " + resolveAfter);
+                }
+                long maxModels = status.getLong("max_models", StatusSpec.DEFAULT.maxModels());
+                if (maxModels < 1 || maxModels > 10_000_000) {
+                    throw status.invalid("max_models", "must be from 1 to 10000000, got " + maxModels);
+                }
+                return new StatusSpec(resolveAfter, (int) maxModels);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return StatusSpec.DEFAULT;
+            }
+        }
+
+        /**
+         * The listener's block at {@code path}: {@code http} (whose {@code ingest} key says
+         * whether it takes events) or {@code ingest.http} (which always does).
+         */
+        private Optional<HttpIngestSpec> listener(Node node, String path, List<String> keys, boolean topLevel) {
+            Settings http = settings(node, path, path, node, keys);
+            try {
+                boolean ingest = !topLevel || http.getBoolean("ingest", true);
                 String bind = http.getString("bind", "127.0.0.1");
                 long port = http.getLong("port", 8480);
                 if (port < 0 || port > 65535) {
@@ -245,7 +285,7 @@ public final class ManifestLoader {
                 if (threads < 1 || threads > 64) {
                     throw http.invalid("threads", "must be from 1 to 64, got " + threads);
                 }
-                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads,
+                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads, ingest,
                         at(node).toString()));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
@@ -617,6 +657,12 @@ public final class ManifestLoader {
         private static String oneLine(String message) {
             return message == null ? "" : message.strip().replaceAll("\\s*\\n\\s*", "; ");
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     /** Builds plain Java values (String, Long, Double, Boolean, List, Map) from composed nodes. */

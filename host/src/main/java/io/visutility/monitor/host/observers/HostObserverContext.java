@@ -2,11 +2,16 @@ package io.visutility.monitor.host.observers;
 
 import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.Metrics;
+import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.api.Verdict;
 import io.visutility.monitor.host.manifest.ObserverSpec;
 import io.visutility.monitor.host.manifest.StrategySpec;
 import io.visutility.monitor.host.plugins.ExtensionClass;
+import io.visutility.monitor.host.status.VerdictSink;
+import java.time.Instant;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +25,17 @@ final class HostObserverContext implements ObserverContext {
     private final ExtensionClass<DriftStrategy> strategyClass;
     private final Logger logger;
     private final Metrics metrics;
+    private final VerdictSink verdicts;
 
-    /** @param strategyClass the entry's strategy type, or null if it configures none */
-    HostObserverContext(ObserverSpec spec, ExtensionClass<DriftStrategy> strategyClass, Metrics metrics) {
+    /**
+     * @param strategyClass the entry's strategy type, or null if it configures none
+     * @param verdicts      where {@link #reportVerdict} goes
+     */
+    HostObserverContext(ObserverSpec spec, ExtensionClass<DriftStrategy> strategyClass, Metrics metrics,
+                        VerdictSink verdicts) {
         this.spec = spec;
         this.metrics = metrics;
+        this.verdicts = verdicts;
         this.strategyClass = strategyClass;
         this.logger = LoggerFactory.getLogger("observer." + spec.name());
     }
@@ -64,5 +75,11 @@ final class HostObserverContext implements ObserverContext {
     @Override
     public Metrics metrics() {
         return metrics;
+    }
+
+    @Override
+    public void reportVerdict(ModelVersion model, Instant at, Verdict verdict, boolean triggered) {
+        verdicts.report(spec.name(), strategyType(), Objects.requireNonNull(model, "model"),
+                Objects.requireNonNull(at, "at"), Objects.requireNonNull(verdict, "verdict"), triggered);
     }
 }

@@ -9,6 +9,7 @@ import io.visutility.monitor.host.manifest.StrategySpec;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.ExtensionClass;
 import io.visutility.monitor.host.plugins.UnknownTypeException;
+import io.visutility.monitor.host.status.VerdictSink;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -53,7 +54,8 @@ final class ObserverFactory {
      *
      * @throws EntryException naming the manifest line, if it cannot run
      */
-    static Created create(ObserverSpec spec, ExtensionCatalog catalog, Metrics metrics) throws EntryException {
+    static Created create(ObserverSpec spec, ExtensionCatalog catalog, Metrics metrics, VerdictSink verdicts)
+            throws EntryException {
         String owner = "observer '" + spec.name() + "'";
         ExtensionClass<Observer> observerClass;
         ExtensionClass<DriftStrategy> strategyClass = null;
@@ -70,7 +72,7 @@ final class ObserverFactory {
                 throw new EntryException(strategy.typeAt().problem(owner + " strategy.type", e.getMessage()), true);
             }
         }
-        HostObserverContext context = new HostObserverContext(spec, strategyClass, metrics);
+        HostObserverContext context = new HostObserverContext(spec, strategyClass, metrics, verdicts);
         if (strategyClass != null) {
             String reader = "strategy " + spec.strategy().get().type();
             callPlugin(spec, context::newStrategy, reader);

@@ -12,6 +12,7 @@ import io.visutility.monitor.host.manifest.ObserverSpec;
 import io.visutility.monitor.host.observers.ObserverFactory.Created;
 import io.visutility.monitor.host.observers.ObserverFactory.EntryException;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
+import io.visutility.monitor.host.status.VerdictSink;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ public final class ObserverSet implements AutoCloseable {
 
     private final EventBus bus;
     private final Metrics metrics;
+    private final VerdictSink verdicts;
     private final Map<String, Active> active = new LinkedHashMap<>();
     /** What {@link #stats()} reads: the registrations of {@code active}, republished on each change. */
     private volatile Map<String, Registration> registrations = Map.of();
@@ -55,9 +57,10 @@ public final class ObserverSet implements AutoCloseable {
     private record Active(ObserverSpec spec, Observer observer, Registration registration, Set<String> pluginIds) {
     }
 
-    private ObserverSet(EventBus bus, Metrics metrics) {
+    private ObserverSet(EventBus bus, Metrics metrics, VerdictSink verdicts) {
         this.bus = bus;
         this.metrics = metrics;
+        this.verdicts = verdicts;
     }
 
     /**
@@ -68,11 +71,20 @@ public final class ObserverSet implements AutoCloseable {
      */
     public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus, Metrics metrics)
             throws ManifestException {
+        return start(manifest, catalog, bus, metrics, VerdictSink.NONE);
+    }
+
+    /**
+     * Like {@link #start(Manifest, ExtensionCatalog, EventBus, Metrics)}, with the observers'
+     * verdicts reported to {@code verdicts}.
+     */
+    public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus, Metrics metrics,
+                                    VerdictSink verdicts) throws ManifestException {
         List<String> problems = new ArrayList<>();
         Map<ObserverSpec, Created> created = new LinkedHashMap<>();
         for (ObserverSpec spec : manifest.enabledObservers()) {
             try {
-                created.put(spec, ObserverFactory.create(spec, catalog, metrics));
+                created.put(spec, ObserverFactory.create(spec, catalog, metrics, verdicts));
             } catch (EntryException e) {
                 problems.add(e.getMessage());
             }
@@ -81,7 +93,7 @@ public final class ObserverSet implements AutoCloseable {
             created.forEach((spec, instance) -> ObserverFactory.stop(spec, instance.observer()));
             throw new ManifestException(problems);
         }
-        ObserverSet set = new ObserverSet(bus, metrics);
+        ObserverSet set = new ObserverSet(bus, metrics, verdicts);
         synchronized (set) {
             set.order = created.keySet().stream().map(ObserverSpec::name).toList();
             created.forEach(set::register);
@@ -132,7 +144,7 @@ public final class ObserverSet implements AutoCloseable {
                 continue;
             }
             try {
-                created.put(spec, ObserverFactory.create(spec, catalog, metrics));
+                created.put(spec, ObserverFactory.create(spec, catalog, metrics, verdicts));
             } catch (EntryException e) {
                 // A new entry may wait for its plugin's jar; a running observer is not stopped
                 // for a type no plugin provides (a typo would silently turn it off).
@@ -223,7 +235,7 @@ public final class ObserverSet implements AutoCloseable {
         for (Active entry : affected) {
             ObserverSpec spec = entry.spec();
             try {
-                Created instance = ObserverFactory.create(spec, catalog, metrics);
+                Created instance = ObserverFactory.create(spec, catalog, metrics, verdicts);
                 held.put(spec.name(), entry.registration().resume(instance.observer()));
                 activate(spec.name(), new Active(spec, instance.observer(), entry.registration(),
                         instance.pluginIds()));
@@ -247,7 +259,7 @@ public final class ObserverSet implements AutoCloseable {
         List<String> started = new ArrayList<>();
         for (ObserverSpec spec : List.copyOf(waiting.values())) {
             try {
-                register(spec, ObserverFactory.create(spec, catalog, metrics));
+                register(spec, ObserverFactory.create(spec, catalog, metrics, verdicts));
                 waiting.remove(spec.name());
                 started.add(spec.name());
                 reorder();

@@ -33,7 +33,7 @@ class HttpIngestTest {
         Registration stuck = bus.register("stuck", EventFilter.ALL, event -> release.await(),
                 new DispatchPolicy(DispatchMode.ASYNC, 2, OverflowPolicy.BLOCK, Duration.ofMillis(5),
                         d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout()));
-        try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 2, "test"),
+        try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 2, true, "test"),
                 bus, Clock.systemUTC(), () -> null, IngestCounter.NONE, HttpIngest.MetricsWriter.NONE)) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/events"))

@@ -34,16 +34,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class ManifestSchemaTest {
 
     /** Each key list of the loader, and where the schema lists the same keys. */
-    private static final Map<String, String> KEY_LISTS = Map.of(
-            "TOP_KEYS", "/properties",
-            "PLUGINS_KEYS", "/properties/plugins/properties",
-            "RELOAD_KEYS", "/properties/reload/properties",
-            "INGEST_KEYS", "/properties/ingest/properties",
-            "HTTP_KEYS", "/definitions/http/properties",
-            "OBSERVER_KEYS", "/definitions/observer/properties",
-            "STRATEGY_KEYS", "/definitions/strategy/properties",
-            "DISPATCH_KEYS", "/definitions/dispatch/properties",
-            "ASYNC_ONLY_KEYS", "/definitions/dispatch/properties");
+    private static final Map<String, String> KEY_LISTS = Map.ofEntries(
+            Map.entry("TOP_KEYS", "/properties"),
+            Map.entry("PLUGINS_KEYS", "/properties/plugins/properties"),
+            Map.entry("RELOAD_KEYS", "/properties/reload/properties"),
+            Map.entry("INGEST_KEYS", "/properties/ingest/properties"),
+            Map.entry("HTTP_KEYS", "/definitions/http/properties"),
+            Map.entry("LISTENER_KEYS", "/definitions/listener/properties"),
+            Map.entry("STATUS_KEYS", "/properties/status/properties"),
+            Map.entry("OBSERVER_KEYS", "/definitions/observer/properties"),
+            Map.entry("STRATEGY_KEYS", "/definitions/strategy/properties"),
+            Map.entry("DISPATCH_KEYS", "/definitions/dispatch/properties"),
+            Map.entry("ASYNC_ONLY_KEYS", "/definitions/dispatch/properties"));
 
     private final JsonNode schema = ManifestSchema.host();
 
