@@ -243,7 +243,8 @@
     fillRows(document.querySelector('#failed tbody'), plugins.failed.length
       ? plugins.failed.map((f) => [{ text: f.jar }, { text: f.reason, className: 'bad' }])
       : [[{ text: 'none' }, { text: '' }]]);
-    fillRows(document.querySelector('#reloads tbody'), reloads.reloads.map((r) => [
+    fillRows(document.querySelector('#reloads tbody'), reloads.reloads.length === 0 ? [[{ text: 'none yet' }]]
+      : reloads.reloads.map((r) => [
       { text: time(r.at) }, { text: r.kind }, { text: r.ok ? 'applied' : 'failed', className: r.ok ? '' : 'bad' },
       { text: r.subject }, { text: r.message }]));
   }
