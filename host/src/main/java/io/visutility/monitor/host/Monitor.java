@@ -1,11 +1,8 @@
 package io.visutility.monitor.host;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.visutility.monitor.host.bus.DispatchMode;
-import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.EventFilter;
-import io.visutility.monitor.host.bus.OverflowPolicy;
 import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
@@ -26,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,14 +72,6 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     private final Registration statusLane;
     private final ReloadHistory reloads = new ReloadHistory(Clock.systemUTC());
 
-    /**
-     * The status lane: async, so that keeping the series costs a producer one ring write; it drops
-     * (counted) rather than ever slowing a producer down.
-     */
-    private static final DispatchPolicy STATUS_LANE = new DispatchPolicy(DispatchMode.ASYNC, 1 << 16,
-            OverflowPolicy.DROP_NEWEST, Duration.ofMillis(50), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
-            Duration.ofSeconds(10));
-
     private Monitor(Manifest manifest, PluginHost plugins, PrometheusRegistry registry, EventBus bus,
                     ObserverSet observers, ModelStatus status, Registration statusLane) {
         this.manifest = manifest;
@@ -109,7 +97,8 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             PrometheusRegistry registry = new PrometheusRegistry();
             EventBus bus = new EventBus();
             ModelStatus status = new ModelStatus(manifest.status());
-            Registration statusLane = bus.register("status", EventFilter.ALL, new StatusRecorder(status), STATUS_LANE);
+            Registration statusLane = bus.register("status", EventFilter.ALL, new StatusRecorder(status),
+                    StatusRecorder.LANE);
             ObserverSet observers;
             try {
                 observers = ObserverSet.start(manifest, catalog, bus, new PluginMetrics(registry), status);
