@@ -227,6 +227,9 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             if (!manifest.status().equals(next.status())) {
                 throw new ManifestException(next.file() + ": status: cannot change while running; restart the host");
             }
+            if (!manifest.alerts().equals(next.alerts())) {
+                throw new ManifestException(next.file() + ": alerts: cannot change while running; restart the host");
+            }
             Map<PluginInfo, Path> repinned = repinned(next);
             applyPins(next, repinned);
             String changes;

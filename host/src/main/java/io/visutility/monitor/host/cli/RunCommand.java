@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.cli;
 
 import io.visutility.monitor.host.Monitor;
+import io.visutility.monitor.host.alerts.AlertmanagerSender;
 import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
@@ -83,6 +84,10 @@ final class RunCommand implements Callable<Integer> {
                 throw new ManifestException(http.where() + ": http: cannot listen on " + http.bind() + ":"
                         + http.port() + ": " + e.getMessage());
             }
+        }
+        if (monitor.manifest().alerts().isPresent()) {
+            front.addFirst(AlertmanagerSender.start(monitor.manifest().alerts().get(), monitor.status(),
+                    Clock.systemUTC()));
         }
         if (input == null) {
             LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());

@@ -1,5 +1,6 @@
 package io.visutility.monitor.host.manifest;
 
+import io.visutility.monitor.host.alerts.AlertsSpec;
 import io.visutility.monitor.host.status.StatusSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +20,11 @@ import java.util.Optional;
  * @param pins       {@code plugins.verify}: plugin id to the SHA-256 (lower-case hex) its jar must have
  * @param lines      where {@code plugins.dir} and each {@code plugins.verify.<id>} are written, for messages
  * @param status     the {@code status} block: drift resolution and how many model versions are kept
+ * @param alerts     the {@code alerts.alertmanager} block, if model health goes to Alertmanager
  */
 public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers,
                        Optional<HttpIngestSpec> http, Map<String, String> pins, Map<String, SourceLocation> lines,
-                       StatusSpec status) {
+                       StatusSpec status, Optional<AlertsSpec> alerts) {
 
     /** The default {@code reload.debounce}. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);

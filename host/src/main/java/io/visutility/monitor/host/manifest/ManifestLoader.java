@@ -5,10 +5,14 @@ import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.OverflowPolicy;
+import io.visutility.monitor.host.alerts.AlertsSpec;
 import io.visutility.monitor.host.status.StatusSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -65,12 +69,15 @@ public final class ManifestLoader {
     static final int MAX_DEPTH = 20;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest", "http", "status");
+    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest", "http", "status",
+            "alerts");
     private static final List<String> INGEST_KEYS = List.of("http");
     private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads");
     /** The top-level {@code http} block: the listener's keys, and whether it takes events. */
     private static final List<String> LISTENER_KEYS = concat(HTTP_KEYS, List.of("ingest"));
     private static final List<String> STATUS_KEYS = List.of("resolve_after", "max_models");
+    private static final List<String> ALERTS_KEYS = List.of("alertmanager");
+    private static final List<String> ALERTMANAGER_KEYS = List.of("url", "headers", "resend");
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** SnakeYAML's context of a syntax error, such as "while parsing a flow sequence". */
     private static final Pattern CONTEXT = Pattern.compile("while (?:parsing|scanning) an? ([a-z -]+)");
@@ -195,10 +202,11 @@ public final class ManifestLoader {
                 http = listener(node, "http", LISTENER_KEYS, true);
             }
             StatusSpec status = status(valueOf(top.get("status")), root);
+            Optional<AlertsSpec> alerts = alerts(valueOf(top.get("alerts")));
             if (!problems.isEmpty()) {
                 throw new ManifestException(problems);
             }
-            return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins, lines, status);
+            return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins, lines, status, alerts);
         }
 
         /** {@code plugins.dir}, resolved against the manifest's folder. */
@@ -239,6 +247,59 @@ public final class ManifestLoader {
                 return Optional.empty();
             }
             return listener(keys.get("http").getValueNode(), "ingest.http", HTTP_KEYS, false);
+        }
+
+        /** {@code alerts.alertmanager}: where model health goes as alerts. */
+        private Optional<AlertsSpec> alerts(Node node) {
+            if (node == null) {
+                return Optional.empty();
+            }
+            Map<String, NodeTuple> keys = mapping(node, "alerts", ALERTS_KEYS);
+            if (!keys.containsKey("alertmanager")) {
+                return Optional.empty();
+            }
+            Node block = keys.get("alertmanager").getValueNode();
+            Settings am = settings(block, "alerts.alertmanager", "alerts.alertmanager", block, ALERTMANAGER_KEYS);
+            try {
+                String url = am.getString("url");
+                URI uri;
+                try {
+                    uri = new URI(url);
+                } catch (URISyntaxException e) {
+                    throw am.invalid("url", "not a URL: " + e.getMessage());
+                }
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
+                        || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                    throw am.invalid("url", "expected Alertmanager's http:// or https:// base URL, such as "
+                            + "http://127.0.0.1:9093, without user info, query or fragment; got '" + url + "'");
+                }
+                List<AlertsSpec.Header> headers = new ArrayList<>();
+                HttpRequest.Builder probe = HttpRequest.newBuilder(uri);
+                for (Object line : am.keys().contains("headers") ? am.getList("headers") : List.of()) {
+                    String text = String.valueOf(line);
+                    int colon = text.indexOf(':');
+                    String name = colon < 0 ? "" : text.substring(0, colon).trim();
+                    if (name.isEmpty()) {
+                        throw am.invalid("headers", "expected \"Name: value\", got '" + text + "'");
+                    }
+                    String value = text.substring(colon + 1).trim();
+                    try {
+                        probe.header(name, value); // the JDK client's own check: restricted names, bad characters
+                    } catch (IllegalArgumentException e) {
+                        throw am.invalid("headers", "cannot send header '" + name + "': " + e.getMessage());
+                    }
+                    headers.add(new AlertsSpec.Header(name, value));
+                }
+                Duration resend = am.getDuration("resend", AlertsSpec.DEFAULT_RESEND);
+                if (resend.compareTo(Duration.ofSeconds(1)) < 0) {
+                    throw am.invalid("resend", "must be at least 1s, got " + resend.toMillis() + "ms");
+                }
+                return Optional.of(new AlertsSpec(uri, headers, resend));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return Optional.empty();
+            }
         }
 
         /** {@code status}: how long a drift lasts, how many model versions are kept. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.host.alerts.AlertsSpec;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.OverflowPolicy;
@@ -162,6 +163,28 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void readsTheAlertmanagerBlock() throws Exception {
+        AlertsSpec alerts = parse("""
+                alerts:
+                  alertmanager: {url: "http://am:9093/", headers: ["Authorization: Bearer x"], resend: 30s}
+                """).alerts().orElseThrow();
+        assertThat(alerts.alertsEndpoint()).hasToString("http://am:9093/api/v2/alerts");
+        assertThat(alerts.headers()).containsExactly(new AlertsSpec.Header("Authorization", "Bearer x"));
+        assertThat(alerts.resend()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(parse("alerts: {alertmanager: {url: 'https://am'}}\n").alerts().orElseThrow().resend())
+                .isEqualTo(Duration.ofMinutes(1));
+        assertThat(parse("observers: []\n").alerts()).isEmpty();
+        assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {url: 'ftp://am'}\n"))
+                .hasMessageContaining(":2: alerts.alertmanager: key 'url': expected Alertmanager's http:// or https://");
+        assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {url: 'http://am', headers: ['Host: x']}\n"))
+                .hasMessageContaining("key 'headers': cannot send header 'Host'");
+        assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {url: 'http://am', resend: 10ms}\n"))
+                .hasMessageContaining("key 'resend': must be at least 1s, got 10ms");
+        assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {}\n"))
+                .hasMessageContaining("key 'url': is required");
+    }
+
+    @Test
     void anUnsetEnvironmentVariableIsAnErrorNamingIt() {
         ManifestLoader noEnv = new ManifestLoader(name -> null);
         assertThatThrownBy(() -> noEnv.parse("ingest:\n  http:\n    token: ${MONITOR_TOKEN}\n", FILE))
@@ -182,7 +205,7 @@ class ManifestLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            unknown top-level key | plugin:\\n  dir: x | :1: plugin: unknown key 'plugin'; valid keys: plugins, reload, observers, ingest, http, status
+            unknown top-level key | plugin:\\n  dir: x | :1: plugin: unknown key 'plugin'; valid keys: plugins, reload, observers, ingest, http, status, alerts
             unknown observer key  | observers:\\n  - name: a\\n    type: t\\n    filter: x | :4: observers[0].filter: unknown key 'filter'; valid keys: name, type, enabled, events, models, strategy, config, dispatch
             missing type          | observers:\\n  - name: a | :2: observers[0].type: is required
             duplicate name        | observers:\\n  - name: a\\n    type: t\\n  - name: a\\n    type: u | :4: observers[1].name: duplicate observer name 'a' (first defined at line 2); names must be unique
@@ -207,7 +230,7 @@ class ManifestLoaderTest {
             bad sha256 pin        | plugins:\\n  verify: {console-logger: abc} | :2: plugins.verify.console-logger: expected a SHA-256 as 64 hex digits, got 'abc'
             watch not a boolean   | reload:\\n  watch: often | :2: reload: key 'watch': expected true or false, got 'often'
             empty document        | "" | :1: the manifest is empty; expected keys: plugins, reload, observers, ingest
-            top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, ingest, http, status, got a list
+            top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, ingest, http, status, alerts, got a list
             global tag            | observers: !!javax.script.ScriptEngineManager [] | :1: YAML syntax: Global tag is not allowed
             """)
     void rejectsWithFileLineAndKey(String description, String yaml, String expected) {

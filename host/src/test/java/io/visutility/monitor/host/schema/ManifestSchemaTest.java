@@ -42,6 +42,8 @@ class ManifestSchemaTest {
             Map.entry("HTTP_KEYS", "/definitions/http/properties"),
             Map.entry("LISTENER_KEYS", "/definitions/listener/properties"),
             Map.entry("STATUS_KEYS", "/properties/status/properties"),
+            Map.entry("ALERTS_KEYS", "/properties/alerts/properties"),
+            Map.entry("ALERTMANAGER_KEYS", "/properties/alerts/properties/alertmanager/properties"),
             Map.entry("OBSERVER_KEYS", "/definitions/observer/properties"),
             Map.entry("STRATEGY_KEYS", "/definitions/strategy/properties"),
             Map.entry("DISPATCH_KEYS", "/definitions/dispatch/properties"),
@@ -110,8 +112,11 @@ class ManifestSchemaTest {
                   dir: ../plugins
                   verify: {console-logger: %s}
                 reload: {watch: false, debounce: 500ms}
-                ingest:
-                  http: {bind: 0.0.0.0, port: 8480, token: "${MONITOR_TOKEN}", max_body_bytes: 65536, threads: 8}
+                http: {bind: 0.0.0.0, port: 8480, token: "${MONITOR_TOKEN}", max_body_bytes: 65536, threads: 8,
+                       ingest: false}
+                status: {resolve_after: 12h, max_models: 500}
+                alerts:
+                  alertmanager: {url: "http://127.0.0.1:9093", headers: ["Authorization: Bearer x"], resend: 30s}
                 observers:
                   - name: retrain
                     type: retraining-trigger
