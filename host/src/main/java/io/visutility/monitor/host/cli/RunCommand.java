@@ -2,15 +2,13 @@ package io.visutility.monitor.host.cli;
 
 import io.visutility.monitor.host.Monitor;
 import io.visutility.monitor.host.alerts.AlertmanagerSender;
-import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.reload.ReloadWatcher;
 import io.visutility.monitor.host.telemetry.HostMetrics;
-import io.visutility.monitor.host.web.StatusApi;
-import io.visutility.monitor.host.web.StatusPage;
+import io.visutility.monitor.host.web.HttpListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -74,11 +72,7 @@ final class RunCommand implements Callable<Integer> {
         if (monitor.manifest().http().isPresent()) {
             HttpIngestSpec http = monitor.manifest().http().get();
             try {
-                front.addFirst(HttpIngest.start(http, monitor.bus(), Clock.systemUTC(), () -> StatusApi.health(monitor),
-                        metrics, metrics, listener -> {
-                            StatusApi.serve(monitor, listener);
-                            StatusPage.serve(listener);
-                        }));
+                front.addFirst(HttpListener.start(http, monitor, Clock.systemUTC(), metrics, metrics));
             } catch (IOException e) {
                 // An address in use or that does not resolve: the manifest asks for what cannot run here.
                 throw new ManifestException(http.where() + ": http: cannot listen on " + http.bind() + ":"
