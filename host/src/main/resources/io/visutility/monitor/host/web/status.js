@@ -28,7 +28,8 @@
       throw new Unauthorized('the token is missing or wrong');
     }
     if (!response.ok) {
-      throw new Error(path + ': HTTP ' + response.status);
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.error || path + ': HTTP ' + response.status);
     }
     return response.json();
   }
@@ -116,7 +117,8 @@
           showToken(document.getElementById('token-input').value ? 'That token was refused.' : '');
           return;
         }
-        document.getElementById('status-line').textContent = 'cannot reach the monitor: ' + error.message;
+        document.getElementById('status-line').textContent = error instanceof TypeError
+          ? 'cannot reach the monitor: ' + error.message : error.message;
         timer = setTimeout(run, REFRESH_MS);
       }
     };
