@@ -199,6 +199,11 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
         return plugins.loadedDigest(id);
     }
 
+    /** Enabled observers waiting for a plugin that provides their type: name to type. */
+    public Map<String, String> waitingObservers() {
+        return observers.waiting();
+    }
+
     /** The names of the running observers. */
     public List<String> observerNames() {
         return observers.names();

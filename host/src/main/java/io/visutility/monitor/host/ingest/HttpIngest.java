@@ -298,7 +298,7 @@ public final class HttpIngest implements AutoCloseable {
                 return;
             }
             JsonNode answer = health.get();
-            respond(exchange, 200, answer == null ? MAPPER.createObjectNode().put("status", "running") : answer);
+            respond(exchange, 200, answer == null ? MAPPER.createObjectNode().put("status", "ok") : answer);
         }
     }
 

@@ -12,10 +12,11 @@ import org.HdrHistogram.IntCountsHistogram;
  * triggered.
  *
  * <p>Values are kept as bfloat16 (the upper 16 bits of a {@code float}: about three significant
- * digits over a float's whole range), so that 24 hours of minutes fit in 20 KiB. The bucket of the
- * newest event counts latencies exactly, in an HdrHistogram, and turns them into percentiles when
- * a newer bucket starts; a latency that arrives after its bucket closed adds to the bucket's count
- * only. Events older than the ring are ignored.
+ * digits over a float's whole range), so that 24 hours of minutes fit in 20 KiB. The newest
+ * bucket that has latencies counts them exactly, in an HdrHistogram, and turns them into
+ * percentiles when a latency of a newer bucket comes; a latency that arrives after that adds to its
+ * bucket's count only. Other events (and verdicts, which observers report from their own threads,
+ * ahead of or behind the latencies) do not close it. Events older than the ring are ignored.
  *
  * <p>Not thread-safe: its {@link ModelSeries} guards it.
  */
@@ -38,6 +39,8 @@ final class SeriesRing {
     private final long[] triggers;
     /** The bucket number (event time / bucketMillis) of the newest slot; Long.MIN_VALUE before the first event. */
     private long head = Long.MIN_VALUE;
+    /** The bucket whose latencies {@link #openLatency} counts; Long.MIN_VALUE before the first latency. */
+    private long latencyBucket = Long.MIN_VALUE;
     private int openCount;
     private AbstractHistogram openLatency;
 
@@ -55,7 +58,6 @@ final class SeriesRing {
         if (head == Long.MIN_VALUE) {
             head = bucket;
         } else if (bucket > head) {
-            close();
             long from = Math.max(head + 1, bucket - size + 1);
             for (long b = from; b <= bucket; b++) {
                 clear(index(b));
@@ -71,14 +73,16 @@ final class SeriesRing {
         return (int) Math.floorMod(bucket, (long) size);
     }
 
-    /** Writes the newest bucket's count and percentiles into its slot and starts afresh. */
-    private void close() {
-        int at = index(head) * FIELDS;
-        if (openCount > 0) {
+    /** Writes the open latency bucket's count and percentiles into its slot (if still in the window) and starts afresh. */
+    private void closeLatency() {
+        int at = index(latencyBucket) * FIELDS;
+        if (openCount > 0 && latencyBucket > head - size) {
             values[at + COUNT] = encode(openCount);
             values[at + P50] = encode(openLatency.getValueAtPercentile(50));
             values[at + P95] = encode(openLatency.getValueAtPercentile(95));
             values[at + P99] = encode(openLatency.getValueAtPercentile(99));
+        }
+        if (openLatency != null) {
             openLatency.reset();
         }
         openCount = 0;
@@ -94,7 +98,14 @@ final class SeriesRing {
         if (index < 0) {
             return;
         }
-        if (index == index(head)) {
+        long bucket = Math.floorDiv(millis, bucketMillis);
+        if (bucket > latencyBucket) {
+            if (latencyBucket != Long.MIN_VALUE) {
+                closeLatency();
+            }
+            latencyBucket = bucket;
+        }
+        if (bucket == latencyBucket) {
             if (openLatency == null) {
                 openLatency = new IntCountsHistogram(2);
             }
@@ -147,7 +158,7 @@ final class SeriesRing {
             return SeriesData.EMPTY;
         }
         long first = head - size + 1;
-        while (first < head && empty(index(first))) {
+        while (first < head && empty(first)) {
             first++;
         }
         int n = (int) (head - first + 1);
@@ -163,18 +174,19 @@ final class SeriesRing {
             }
             triggered[i] = (triggers[index >>> 6] & (1L << index)) != 0;
         }
-        if (openCount > 0) {
-            columns[COUNT][n - 1] = openCount;
-            columns[P50][n - 1] = openLatency.getValueAtPercentile(50);
-            columns[P95][n - 1] = openLatency.getValueAtPercentile(95);
-            columns[P99][n - 1] = openLatency.getValueAtPercentile(99);
+        if (openCount > 0 && latencyBucket >= first) {
+            int i = (int) (latencyBucket - first);
+            columns[COUNT][i] = openCount;
+            columns[P50][i] = openLatency.getValueAtPercentile(50);
+            columns[P95][i] = openLatency.getValueAtPercentile(95);
+            columns[P99][i] = openLatency.getValueAtPercentile(99);
         }
         return new SeriesData(bucketMillis, times, columns, triggered);
     }
 
     /** The latency p95 of the newest bucket that holds latencies, or NaN if none does. */
     double latestP95() {
-        if (openCount > 0) {
+        if (openCount > 0 && latencyBucket > head - size) {
             return openLatency.getValueAtPercentile(95);
         }
         if (head == Long.MIN_VALUE) {
@@ -189,13 +201,14 @@ final class SeriesRing {
         return Double.NaN;
     }
 
-    private boolean empty(int index) {
+    private boolean empty(long bucket) {
+        int index = index(bucket);
         for (int field = 0; field < FIELDS; field++) {
             if (values[index * FIELDS + field] != EMPTY) {
                 return false;
             }
         }
-        return (triggers[index >>> 6] & (1L << index)) == 0 && !(index == index(head) && openCount > 0);
+        return (triggers[index >>> 6] & (1L << index)) == 0 && !(bucket == latencyBucket && openCount > 0);
     }
 
     /** What it holds, in bytes, about: its arrays and its histogram. */

@@ -241,16 +241,41 @@ public final class StatusApi {
     }
 
     /**
-     * The body of {@code GET /healthz}: {@code status}, {@code last_reload_error} (the last
-     * rejected manifest reload, until one is applied) and {@code last_failed_jar_reload} (the
-     * last plugin jar that could not be loaded, or null).
+     * The body of {@code GET /healthz}, in DESIGN's shape: {@code status} {@code ok}, or
+     * {@code degraded} with one entry in {@code problems} ({@code component}, {@code message}) per
+     * plugin jar that failed to load, observer waiting for its type or paused after failures, and
+     * a rejected manifest reload; {@code last_reload_error} (that rejection's message, until a
+     * reload is applied); and {@code reload}: {@code last_error} (the same) and
+     * {@code last_failed_jar} (the last plugin jar that could not be loaded while running).
      */
     public static ObjectNode health(Monitor monitor) {
-        ObjectNode answer = MAPPER.createObjectNode().put("status", "running");
-        answer.put("last_reload_error", monitor.lastReloadError());
-        answer.set("last_failed_jar_reload", monitor.reloadHistory().lastFailedJar()
+        ObjectNode answer = MAPPER.createObjectNode();
+        ArrayNode problems = MAPPER.createArrayNode();
+        monitor.catalog().problems().forEach(problem ->
+                problem(problems, "plugins", problem.jar() + ": " + problem.reason()));
+        monitor.waitingObservers().forEach((name, type) ->
+                problem(problems, "observers", "observer '" + name + "' waits for a plugin that provides type " + type));
+        monitor.observerStats().forEach((name, stats) -> {
+            if (stats.paused()) {
+                problem(problems, "observers", "observer '" + name + "' is paused after repeated failures");
+            }
+        });
+        String reloadError = monitor.lastReloadError();
+        if (reloadError != null) {
+            problem(problems, "reload", reloadError);
+        }
+        answer.put("status", problems.isEmpty() ? "ok" : "degraded");
+        answer.set("problems", problems);
+        answer.put("last_reload_error", reloadError);
+        ObjectNode reload = answer.putObject("reload");
+        reload.put("last_error", reloadError);
+        reload.set("last_failed_jar", monitor.reloadHistory().lastFailedJar()
                 .<JsonNode>map(StatusApi::reload).orElse(MAPPER.nullNode()));
         return answer;
+    }
+
+    private static void problem(ArrayNode problems, String component, String message) {
+        problems.addObject().put("component", component).put("message", message);
     }
 
     private static JsonNode number(double value) {

@@ -141,6 +141,22 @@ class ModelStatusTest {
     }
 
     @Test
+    void aVerdictAheadOfTheLatenciesDoesNotCloseTheirBucket() {
+        // observers report from their own threads: a verdict may come before the events the host's lane has not read yet
+        status.report("retrain", "p-value", V1, at(0).plusSeconds(15), Verdict.drift(2, "p"), true);
+        status.record(new InferenceLatency(V1, 120, at(0)));
+        status.record(new InferenceLatency(V1, 180, at(0).plusSeconds(1)));
+        SeriesData hour = status.series(V1, false).orElseThrow();
+        assertThat(hour.columns()[0][0]).isEqualTo(2);
+        assertThat(hour.columns()[3][0]).isCloseTo(180, org.assertj.core.data.Percentage.withPercentage(1));
+        status.record(new InferenceLatency(V1, 90, at(1)));
+        hour = status.series(V1, false).orElseThrow();
+        assertThat(hour.columns()[3][0]).as("closed into its slot").isCloseTo(180,
+                org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(hour.columns()[3][6]).isEqualTo(90);
+    }
+
+    @Test
     void aLateEventLandsInItsBucketAndOneOlderThanTheWindowIsIgnored() {
         status.record(new InferenceLatency(V1, 10, at(60)));
         status.record(new AccuracyDrift(V1, 0.5, at(30)));      // late, within the hour
