@@ -10,9 +10,6 @@ import io.visutility.monitor.host.status.StatusSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -261,41 +258,7 @@ public final class ManifestLoader {
             Node block = keys.get("alertmanager").getValueNode();
             Settings am = settings(block, "alerts.alertmanager", "alerts.alertmanager", block, ALERTMANAGER_KEYS);
             try {
-                String url = am.getString("url");
-                URI uri;
-                try {
-                    uri = new URI(url);
-                } catch (URISyntaxException e) {
-                    throw am.invalid("url", "not a URL: " + e.getMessage());
-                }
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
-                        || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                    throw am.invalid("url", "expected Alertmanager's http:// or https:// base URL, such as "
-                            + "http://127.0.0.1:9093, without user info, query or fragment; got '" + url + "'");
-                }
-                List<AlertsSpec.Header> headers = new ArrayList<>();
-                HttpRequest.Builder probe = HttpRequest.newBuilder(uri);
-                for (Object line : am.keys().contains("headers") ? am.getList("headers") : List.of()) {
-                    String text = String.valueOf(line);
-                    int colon = text.indexOf(':');
-                    String name = colon < 0 ? "" : text.substring(0, colon).trim();
-                    if (name.isEmpty()) {
-                        throw am.invalid("headers", "expected \"Name: value\", got '" + text + "'");
-                    }
-                    String value = text.substring(colon + 1).trim();
-                    try {
-                        probe.header(name, value); // the JDK client's own check: restricted names, bad characters
-                    } catch (IllegalArgumentException e) {
-                        throw am.invalid("headers", "cannot send header '" + name + "': " + e.getMessage());
-                    }
-                    headers.add(new AlertsSpec.Header(name, value));
-                }
-                Duration resend = am.getDuration("resend", AlertsSpec.DEFAULT_RESEND);
-                if (resend.compareTo(Duration.ofSeconds(1)) < 0) {
-                    throw am.invalid("resend", "must be at least 1s, got " + resend.toMillis() + "ms");
-                }
-                return Optional.of(new AlertsSpec(uri, headers, resend));
+                return Optional.of(AlertsSpec.read(am));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
                 return Optional.empty();
@@ -304,17 +267,8 @@ public final class ManifestLoader {
 
         /** {@code status}: how long a drift lasts, how many model versions are kept. */
         private StatusSpec status(Node node, Node root) {
-            Settings status = settings(node, "status", "status", root, STATUS_KEYS);
             try {
-                Duration resolveAfter = status.getDuration("resolve_after", StatusSpec.DEFAULT.resolveAfter());
-                if (resolveAfter.isZero() || resolveAfter.isNegative()) {
-                    throw status.invalid("resolve_after", "must be positive, got " + resolveAfter);
-                }
-                long maxModels = status.getLong("max_models", StatusSpec.DEFAULT.maxModels());
-                if (maxModels < 1 || maxModels > 10_000_000) {
-                    throw status.invalid("max_models", "must be from 1 to 10000000, got " + maxModels);
-                }
-                return new StatusSpec(resolveAfter, (int) maxModels);
+                return StatusSpec.read(settings(node, "status", "status", root, STATUS_KEYS));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
                 return StatusSpec.DEFAULT;

@@ -23,6 +23,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -179,7 +180,7 @@ public final class StatusApi {
 
     private static ObjectNode lane(ObserverStats stats) {
         ObjectNode lane = MAPPER.createObjectNode().put("name", stats.name())
-                .put("mode", stats.mode().name().toLowerCase(java.util.Locale.ROOT))
+                .put("mode", stats.mode().name().toLowerCase(Locale.ROOT))
                 .put("received", stats.received()).put("delivered", stats.delivered()).put("failed", stats.failed())
                 .put("queued", stats.queued()).put("paused", stats.paused()).put("dropped", stats.droppedTotal());
         ObjectNode reasons = lane.putObject("dropped_by_reason");
@@ -236,7 +237,7 @@ public final class StatusApi {
 
     private static ObjectNode reload(ReloadHistory.Reload reload) {
         return MAPPER.createObjectNode().put("at", reload.at().toString())
-                .put("kind", reload.kind().name().toLowerCase(java.util.Locale.ROOT)).put("ok", reload.ok())
+                .put("kind", reload.kind().name().toLowerCase(Locale.ROOT)).put("ok", reload.ok())
                 .put("subject", reload.subject()).put("message", reload.message());
     }
 

@@ -1,5 +1,6 @@
 package io.visutility.monitor.host.web;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import io.visutility.monitor.host.ingest.HttpIngest;
 import java.io.IOException;
@@ -54,14 +55,13 @@ public final class StatusPage {
         try (exchange) {
             File file = files.get(exchange.getRequestURI().getPath());
             if (file == null) {
-                http.respond(exchange, 404, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                http.respond(exchange, 404, JsonNodeFactory.instance.objectNode()
                         .put("error", "no such page: " + exchange.getRequestURI().getPath()));
                 return;
             }
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().add("Allow", "GET, HEAD");
-                http.respond(exchange, 405, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-                        .put("error", "use GET"));
+                http.respond(exchange, 405, JsonNodeFactory.instance.objectNode().put("error", "use GET"));
                 return;
             }
             exchange.getResponseHeaders().set("Content-Type", file.type());
