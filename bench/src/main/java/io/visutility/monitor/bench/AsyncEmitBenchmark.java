@@ -19,11 +19,11 @@ import io.visutility.monitor.host.bus.EventFilter;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.bus.OverflowPolicy;
 import io.visutility.monitor.host.bus.Registration;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -99,7 +99,7 @@ public class AsyncEmitBenchmark {
                 bus = new EventBus();
                 DispatchPolicy d = DispatchPolicy.DEFAULT;
                 DispatchPolicy lossless = new DispatchPolicy(DispatchMode.ASYNC, SLOTS, OverflowPolicy.BLOCK,
-                        Duration.ofSeconds(60), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+                        Optional.empty(), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
                 for (int i = 0; i < observers.length; i++) {
                     lanes.add(bus.register("observer-" + i, EventFilter.ALL, observers[i], lossless));
                 }

@@ -7,6 +7,7 @@ import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.EventFilter;
 import io.visutility.monitor.host.bus.ObserverStats;
+import io.visutility.monitor.host.bus.OverflowPolicy;
 import io.visutility.monitor.host.bus.Registration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,7 +75,9 @@ public final class IsolationHarness {
                     fast.onEvent(event);
                 };
             }
-            lanes.add(bus.register("observer-" + i, EventFilter.ALL, observer, DispatchPolicy.DEFAULT));
+            // A dropping policy: under the default block, a slow observer holds its producers back by design.
+            lanes.add(bus.register("observer-" + i, EventFilter.ALL, observer,
+                    DispatchPolicy.DEFAULT.withWhenFull(OverflowPolicy.DROP_NEWEST)));
         }
         ModelMetricEvent[] events = Workload.events();
         long emitted = 0;

@@ -18,11 +18,11 @@ import io.visutility.monitor.host.bus.ProcessingTime;
 import io.visutility.monitor.bench.Workload.CountingObserver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.Optional;
 
 /**
  * A design experiment for the async lanes, not used by the host: what a multicast ring shared by
@@ -313,7 +313,7 @@ public final class RingPrototypeHarness {
         EventBus bus = new EventBus();
         DispatchPolicy d = DispatchPolicy.DEFAULT;
         DispatchPolicy lossless = new DispatchPolicy(DispatchMode.ASYNC, SIZE, OverflowPolicy.BLOCK,
-                Duration.ofSeconds(60), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+                Optional.empty(), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
         List<Registration> lanes = new ArrayList<>();
         for (int i = 0; i < observers.length; i++) {
             lanes.add(bus.register("observer-" + i, EventFilter.ALL, observers[i], lossless));

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,7 +80,7 @@ public class StatusSeriesBenchmark {
         bus = new EventBus();
         DispatchPolicy d = DispatchPolicy.DEFAULT;
         DispatchPolicy lossless = new DispatchPolicy(DispatchMode.ASYNC, AsyncEmitBenchmark.SLOTS,
-                OverflowPolicy.BLOCK, Duration.ofSeconds(60), d.failuresBeforePause(), d.pause(), d.maxPause(),
+                OverflowPolicy.BLOCK, Optional.of(Duration.ofSeconds(60)), d.failuresBeforePause(), d.pause(), d.maxPause(),
                 d.shutdownTimeout());
         for (int i = 0; i < observers.length; i++) {
             lanes.add(bus.register("observer-" + i, EventFilter.ALL, observers[i], lossless));

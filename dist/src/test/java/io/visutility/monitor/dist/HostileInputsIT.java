@@ -192,6 +192,10 @@ class HostileInputsIT {
                         + "\"drift\":1" + "0".repeat(2000) + "}",
                         "not valid JSON: Number value length (2001) exceeds the maximum allowed (1000, from "
                                 + "`StreamReadConstraints.getMaxNumberLength()`)"),
+                // half a surrogate pair: no UTF-8 writer (a sink, a log) can write it
+                event("a lone surrogate in the model name",
+                        "{\"type\":\"concept_drift\",\"model\":\"a\\ud800\",\"version\":\"v1\",\"p_value\":0.5}",
+                        "field 'model' holds an unpaired UTF-16 surrogate at character 1"),
                 // a line break would let a client forge host log lines through the console logger
                 event("line break in the model name", "{\"type\":\"concept_drift\",\"model\":\"evil\\n"
                                 + "00:00:00.000 ERROR reload - reload: rejected FORGED\",\"version\":\"v1\",\"p_value\":0.5}",

@@ -51,13 +51,23 @@ class MonitorDistributionIT {
     }
 
     @Test
+    void withoutIngestKafkaNoKafkaClassIsLoaded() throws Exception {
+        Distribution.Started started = dist.start(Map.of("JAVA_OPTS", "-verbose:class"),
+                "run", "--replay", Distribution.HOME.resolve("examples/events.jsonl").toString());
+        Result result = started.await(60);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("[class,load] io.visutility.monitor.host.cli.RunCommand ")
+                .doesNotContain("org.apache.kafka", "io.visutility.monitor.host.cluster");
+    }
+
+    @Test
     void theJsonlSinkWritesAFileThatReplaysToTheSameEvents() throws Exception {
         Path out = root.resolve("archive/events.jsonl");
         dist.writeManifest("""
                 observers:
                   - name: archive
                     type: jsonl-sink
-                    dispatch: {when_full: block, block_timeout: 10s}
                     config: {path: %s}
                 """.formatted(out));
         Path sample = Distribution.HOME.resolve("examples/events.jsonl");

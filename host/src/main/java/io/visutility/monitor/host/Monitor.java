@@ -6,6 +6,7 @@ import io.visutility.monitor.host.bus.EventFilter;
 import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
+import io.visutility.monitor.host.manifest.KafkaIngestSpec;
 import io.visutility.monitor.host.manifest.Manifest;
 import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.manifest.ManifestLoader;
@@ -234,6 +235,10 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             }
             if (!manifest.alerts().equals(next.alerts())) {
                 throw new ManifestException(next.file() + ": alerts: cannot change while running; restart the host");
+            }
+            if (!KafkaIngestSpec.sameStream(manifest.kafka(), next.kafka())) {
+                String where = next.kafka().map(KafkaIngestSpec::where).orElse(next.file().toString());
+                throw new ManifestException(where + ": ingest.kafka: cannot change while running; restart the host");
             }
             Map<PluginInfo, Path> repinned = repinned(next);
             applyPins(next, repinned);

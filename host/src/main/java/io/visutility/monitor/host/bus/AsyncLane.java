@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *       the lane falls behind it, and that ring's later events until the lane has caught up.
  * </ul>
  * A full queue applies the lane's {@link OverflowPolicy}; the producer never waits on the
- * observer, only, under {@link OverflowPolicy#BLOCK}, on free space, for at most the block timeout.
+ * observer, only, under {@link OverflowPolicy#BLOCK}, on free space, for as long as its source lets
+ * it (see {@link Deadline}) or the lane's own block timeout allows.
  * Each producer's events reach the observer in emit order, whichever way each came.
  *
  * <p>The lane is the sum of small parts, each one concept: its lifecycle ({@link LaneState}), its
@@ -131,19 +132,25 @@ final class AsyncLane extends Lane implements Runnable {
 
     /** Takes an event for a lane no ring feeds ({@code drop_oldest}), which never drops the newest. */
     @Override
-    void offer(ModelMetricEvent event, ProducerCounts.Cells cells) {
-        offerToQueue(event, null);
+    Placement offer(ModelMetricEvent event, ProducerCounts.Cells cells, long deadline) {
+        return offerToQueue(event, null, deadline);
     }
 
     /**
      * Offers {@code event} to the lane's queue, applying its filter and its overflow policy.
      *
-     * @param from the reader of the ring whose producer offers, or null (see {@link LaneQueue#offer})
+     * @param from     the reader of the ring whose producer offers, or null (see {@link LaneQueue#offer})
+     * @param deadline the source's {@link Deadline} for a wait under {@code block}
      */
-    void offerToQueue(ModelMetricEvent event, RingReader from) {
-        if (filter.accepts(event) && queue.offer(event, from)) {
+    Placement offerToQueue(ModelMetricEvent event, RingReader from, long deadline) {
+        if (!filter.accepts(event)) {
+            return Placement.TAKEN;
+        }
+        Placement placement = queue.offer(event, from, deadline);
+        if (placement == Placement.TAKEN) {
             afterOffer();
         }
+        return placement;
     }
 
     /** Takes events a producer moved out of its ring because the lane had not read them (see {@link LaneQueue#evacuate}). */
@@ -155,7 +162,10 @@ final class AsyncLane extends Lane implements Runnable {
 
     @Override
     void takeHandedOn(ModelMetricEvent event) {
-        offerToQueue(event, null);
+        // Accepted already: it waits as long as the lane's policy lets it.
+        if (offerToQueue(event, null, Deadline.NONE) == Placement.REFUSED) {
+            queue.countBlockTimeout(); // the producer handing it on was interrupted
+        }
     }
 
     /** After an offer's compare-and-set (a full fence): "publish vs sleep" and "late hand-on" from the queue's side. */
@@ -296,8 +306,8 @@ final class AsyncLane extends Lane implements Runnable {
     }
 
     @Override
-    long droppedBlockTimeout() {
-        return queue.blockTimeouts();
+    long waiting() {
+        return (long) queue.size() + counters.held() + readers.unread();
     }
 
     @Override

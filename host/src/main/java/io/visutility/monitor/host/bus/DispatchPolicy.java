@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How one observer's lane delivers events.
@@ -13,21 +14,23 @@ import java.util.Objects;
  *                            and how far the lane may trail each producer's ring (at most
  *                            {@link ProducerRing#SIZE}) before it takes that producer's events through the queue
  * @param whenFull            what a full async queue does with an event
- * @param blockTimeout        the longest a producer waits under {@link OverflowPolicy#BLOCK}
+ * @param blockTimeout        under {@link OverflowPolicy#BLOCK}, the longest a producer waits before the
+ *                            lane drops the event ({@link DropReason#BLOCK_TIMEOUT}); empty (the default):
+ *                            the producer waits as long as its source lets it, and the lane drops nothing
  * @param failuresBeforePause consecutive failures after which the observer is paused
  * @param pause               the first pause; each further pause in a row doubles, up to {@code maxPause}
  * @param maxPause            the longest pause
  * @param shutdownTimeout     how long closing the lane may spend delivering what is queued
  */
-public record DispatchPolicy(DispatchMode mode, int capacity, OverflowPolicy whenFull, Duration blockTimeout,
+public record DispatchPolicy(DispatchMode mode, int capacity, OverflowPolicy whenFull, Optional<Duration> blockTimeout,
                              int failuresBeforePause, Duration pause, Duration maxPause, Duration shutdownTimeout) {
 
     /** The largest queue a lane may have. */
     public static final int MAX_CAPACITY = 1 << 24;
 
-    /** Async, 8192 events, drop newest, 50ms block timeout, pause after 5 failures for 1s..1m, 10s drain. */
+    /** Async, 8192 events, block with no timeout of its own, pause after 5 failures for 1s..1m, 10s drain. */
     public static final DispatchPolicy DEFAULT = new DispatchPolicy(DispatchMode.ASYNC, 8192,
-            OverflowPolicy.DROP_NEWEST, Duration.ofMillis(50), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
+            OverflowPolicy.BLOCK, Optional.empty(), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
             Duration.ofSeconds(10));
 
     /** The defaults, in sync mode. */
@@ -44,7 +47,8 @@ public record DispatchPolicy(DispatchMode mode, int capacity, OverflowPolicy whe
         if (failuresBeforePause < 1) {
             problems.add("pause_after_failures must be >= 1, got " + failuresBeforePause);
         }
-        requirePositive(blockTimeout, "block_timeout", problems);
+        Objects.requireNonNull(blockTimeout, "block_timeout");
+        blockTimeout.ifPresent(timeout -> requirePositive(timeout, "block_timeout", problems));
         requirePositive(pause, "pause", problems);
         requirePositive(maxPause, "max_pause", problems);
         requirePositive(shutdownTimeout, "shutdown_timeout", problems);
@@ -54,6 +58,12 @@ public record DispatchPolicy(DispatchMode mode, int capacity, OverflowPolicy whe
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
+    }
+
+    /** This policy with another overflow policy (and no block timeout of its own). */
+    public DispatchPolicy withWhenFull(OverflowPolicy newWhenFull) {
+        return new DispatchPolicy(mode, capacity, newWhenFull, Optional.empty(), failuresBeforePause, pause, maxPause,
+                shutdownTimeout);
     }
 
     /** This policy with another mode. */

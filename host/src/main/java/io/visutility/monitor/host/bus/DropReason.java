@@ -8,7 +8,7 @@ public enum DropReason {
     QUEUE_FULL,
     /** Removed from a full queue to make room for a newer event ({@link OverflowPolicy#DROP_OLDEST}). */
     EVICTED,
-    /** The queue stayed full for the whole block timeout ({@link OverflowPolicy#BLOCK}). */
+    /** The queue stayed full for the whole of the lane's own block timeout ({@link OverflowPolicy#BLOCK}). */
     BLOCK_TIMEOUT,
     /** A sync observer was paused after repeated failures. */
     PAUSED,

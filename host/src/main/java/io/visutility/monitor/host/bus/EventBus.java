@@ -7,13 +7,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fans each emitted event out to every registered observer, each through its own lane: in
  * {@link DispatchMode#SYNC} mode on the producer's thread, in {@link DispatchMode#ASYNC} mode
  * through bounded buffers drained by the lane's own thread (the producer's {@link ProducerRing},
- * and the lane's queue when it falls behind), so that one slow or failing async observer never
- * reaches another observer or the producer.
+ * and the lane's queue when it falls behind), so that a failing async observer never reaches
+ * another observer or the producer, and a slow one reaches them only through its full buffers:
+ * under {@link OverflowPolicy#BLOCK}, the default, a producer waits for room for as long as its
+ * source lets it ({@link #emit} without limit, {@link #offer} up to its timeout), and nothing
+ * accepted is dropped.
  *
  * <p>The registry is copy-on-write: {@link #emit} reads it once through a volatile field, and
  * takes no lock and allocates nothing per event (a producer's ring takes note of a new registry
@@ -91,13 +96,37 @@ public final class EventBus {
         }
     }
 
-    /** Hands {@code event} to every registered observer whose filter accepts it. */
+    /**
+     * Hands {@code event} to every registered observer whose filter accepts it, waiting for room in
+     * each lane with {@code when_full: block} (the default) for as long as it takes, as
+     * {@link java.util.concurrent.BlockingQueue#put} does. A lane with a dropping policy, or a
+     * block timeout of its own, drops the event instead of waiting longer (counted in its
+     * {@link ObserverStats}). If the calling thread is interrupted while it waits, this returns
+     * with its interrupt status set, and the event may not have reached the lanes that were full.
+     */
     public void emit(ModelMetricEvent event) {
+        place(event, Deadline.NONE);
+    }
+
+    /**
+     * Hands {@code event} to every registered observer whose filter accepts it, as {@link #emit}
+     * does, but waits at most {@code timeout} in all for room in lanes with {@code when_full: block}
+     * (as {@link java.util.concurrent.BlockingQueue#offer(Object, long, TimeUnit)}).
+     *
+     * @return true if every lane that wants the event took it (or dropped it by its own policy);
+     *         false if the timeout passed (or the thread was interrupted) first: then the event may
+     *         have reached some observers and not others, and a source that sends it again
+     *         delivers it at least once to each
+     */
+    public boolean offer(ModelMetricEvent event, long timeout, TimeUnit unit) {
+        return place(event, Deadline.after(unit.toNanos(timeout)));
+    }
+
+    private boolean place(ModelMetricEvent event, long deadline) {
         Objects.requireNonNull(event, "event");
         Registry current = registry;
         if (current.generation() < 0) {
-            offerAll(event, current, null);
-            return;
+            return offerAll(event, current, null, deadline);
         }
         ProducerCounts.Cells cells = counts.cells();
         while (true) {
@@ -111,31 +140,47 @@ public final class EventBus {
             cells.withdraw(current.generation());
             current = now;
             if (current.generation() < 0) {
-                offerAll(event, current, null);
-                return;
+                return offerAll(event, current, null, deadline);
             }
         }
         try {
-            offerAll(event, current, cells);
+            return offerAll(event, current, cells, deadline);
         } finally {
             cells.increment(current.generation() + 1); // this emit no longer uses the generation
         }
     }
 
-    private void offerAll(ModelMetricEvent event, Registry current, ProducerCounts.Cells cells) {
+    private boolean offerAll(ModelMetricEvent event, Registry current, ProducerCounts.Cells cells, long deadline) {
         AsyncLane[] ringLanes = current.ringLanes();
-        if (ringLanes.length > 0) {
-            rings.get().publish(event, ringLanes);
+        if (ringLanes.length > 0 && !rings.get().publish(event, ringLanes, deadline)) {
+            notPlaced(current.offered(), cells);
+            return false;
         }
-        offerAll(event, current.offered(), current.direct(), current.filters(), cells);
+        return offerAll(event, current.offered(), current.direct(), current.filters(), cells, deadline);
     }
 
-    private static void offerAll(ModelMetricEvent event, Lane[] lanes, Observer[] direct, EventFilter[] filters,
-                                 ProducerCounts.Cells cells) {
+    /**
+     * An event the rings could not place in time: the other lanes do not get it either, so that a
+     * source's resend duplicates less; each sync lane, whose emit count took it as received, takes
+     * that back.
+     */
+    private static void notPlaced(Lane[] lanes, ProducerCounts.Cells cells) {
+        for (Lane lane : lanes) {
+            if (lane instanceof SyncLane sync) {
+                sync.rejected(cells);
+            }
+        }
+    }
+
+    private static boolean offerAll(ModelMetricEvent event, Lane[] lanes, Observer[] direct, EventFilter[] filters,
+                                    ProducerCounts.Cells cells, long deadline) {
+        boolean placed = true;
         for (int i = 0; i < lanes.length; i++) {
             Observer observer = direct[i];
             if (observer == null) {
-                lanes[i].offer(event, cells);
+                if (lanes[i].offer(event, cells, deadline) == Placement.REFUSED) {
+                    placed = false;
+                }
             } else if (filters[i].accepts(event)) {
                 // The sync fast path, inline so the call target is one load away from the array.
                 try {
@@ -149,6 +194,7 @@ public final class EventBus {
                 ((SyncLane) lanes[i]).rejected(cells);
             }
         }
+        return placed;
     }
 
     /** The counters of every registered observer, in registration order. */
@@ -162,15 +208,28 @@ public final class EventBus {
     }
 
     /**
-     * The events dropped so far, over the registered lanes, because a {@code block} lane stayed full
-     * past its timeout: one counter read per lane, for HTTP ingest's check around each request.
+     * The observer with the most events waiting for it now, or empty if none is registered: a
+     * rough figure (events not yet read from producers' rings count before the observer's filter),
+     * for progress reports.
      */
-    public long blockTimeouts() {
-        long total = 0;
+    public Optional<Backlog> slowest() {
+        Backlog slowest = null;
         for (Lane lane : registry.lanes()) {
-            total += lane.droppedBlockTimeout();
+            long waiting = lane.waiting();
+            if (slowest == null || waiting > slowest.waiting()) {
+                slowest = new Backlog(lane.name(), waiting);
+            }
         }
-        return total;
+        return Optional.ofNullable(slowest);
+    }
+
+    /**
+     * How far one observer trails the producers.
+     *
+     * @param observer its registration name
+     * @param waiting  roughly how many events wait for it
+     */
+    public record Backlog(String observer, long waiting) {
     }
 
     /** How many counting slots registry generations have used so far (for tests). */

@@ -40,9 +40,10 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
      * Takes one event from a producer: the filter, then the lane's own way of delivering. (The
      * bus bypasses this for a quiet sync lane; see {@link EventBus#emit}.)
      *
-     * @param cells the producer's counting cells, null if the bus has no sync lane
+     * @param cells    the producer's counting cells, null if the bus has no sync lane
+     * @param deadline the source's {@link Deadline} for a wait under {@code block}
      */
-    abstract void offer(ModelMetricEvent event, ProducerCounts.Cells cells);
+    abstract Placement offer(ModelMetricEvent event, ProducerCounts.Cells cells, long deadline);
 
     /** Makes {@code next} the lane that takes what reaches this one after it drained; before the registry names it. */
     final void replacedBy(Lane next) {
@@ -91,8 +92,11 @@ abstract sealed class Lane implements Registration permits SyncLane, AsyncLane {
         return false;
     }
 
-    /** The events dropped because the lane stayed full past its block timeout (as its stats count them). */
-    abstract long droppedBlockTimeout();
+    /**
+     * Roughly how many events wait for the observer now: queued or held, and for an async lane also
+     * those not yet read from producers' rings (before its filter). For progress reports.
+     */
+    abstract long waiting();
 
     /** Makes the next events wait in the lane; returns false if the call in progress did not end in time. */
     abstract boolean holdEvents();

@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.bus;
 
 import io.visutility.monitor.api.ModelMetricEvent;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,10 +39,13 @@ final class LaneQueue {
     private final AtomicInteger evacuations = new AtomicInteger();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder blockTimeout = new LongAdder();
+    /** The lane's own block timeout; {@link Long#MAX_VALUE} when it has none (it never drops). */
+    private final long laneTimeoutNanos;
 
     LaneQueue(AsyncLane lane, DispatchPolicy policy) {
         this.lane = lane;
         this.policy = policy;
+        this.laneTimeoutNanos = policy.blockTimeout().map(Duration::toNanos).orElse(Long.MAX_VALUE);
         if (policy.whenFull() == OverflowPolicy.DROP_OLDEST) {
             MpmcArrayQueue<ModelMetricEvent> mpmc = new MpmcArrayQueue<>(policy.capacity());
             this.queue = mpmc;
@@ -65,16 +69,17 @@ final class LaneQueue {
     }
 
     /**
-     * Offers an event the lane's filter accepted, applying the overflow policy; returns whether it
-     * is now queued.
+     * Offers an event the lane's filter accepted, applying the overflow policy.
      *
-     * @param from the reader of the ring whose producer offers (it counts that producer's
-     *             {@code queue_full} drops), or null for a lane no ring feeds and for an event the
-     *             lane this one replaced hands on
+     * @param from     the reader of the ring whose producer offers (it counts that producer's
+     *                 {@code queue_full} drops), or null for a lane no ring feeds and for an event the
+     *                 lane this one replaced hands on
+     * @param deadline the source's {@link Deadline} for a wait under {@code block}
+     * @return {@link Placement#TAKEN} if it is queued now
      */
-    boolean offer(ModelMetricEvent event, RingReader from) {
+    Placement offer(ModelMetricEvent event, RingReader from, long deadline) {
         if (queue.offer(event)) {
-            return true;
+            return Placement.TAKEN;
         }
         switch (policy.whenFull()) {
             case DROP_NEWEST -> {
@@ -83,7 +88,7 @@ final class LaneQueue {
                 } else {
                     lane.readers().countQueueFull(); // an event a replaced lane handed on
                 }
-                return false;
+                return Placement.DROPPED;
             }
             case DROP_OLDEST -> {
                 do {
@@ -91,14 +96,14 @@ final class LaneQueue {
                         evicted.increment();
                     }
                 } while (!queue.offer(event));
-                return true;
+                return Placement.TAKEN;
             }
             default -> {
-                if (blockUntil(() -> queue.offer(event))) {
-                    return true;
+                Placement waited = blockUntil(() -> queue.offer(event), deadline);
+                if (waited == Placement.DROPPED) {
+                    blockTimeout.increment();
                 }
-                blockTimeout.increment();
-                return false;
+                return waited;
             }
         }
     }
@@ -144,15 +149,21 @@ final class LaneQueue {
 
     /**
      * A producer's wait under {@link OverflowPolicy#BLOCK}: until {@code done} (asked again after
-     * each pause), for at most the block timeout, waking the lane while it sleeps. Returns whether
-     * {@code done} came true.
+     * each pause), waking the lane while it sleeps. Returns {@link Placement#TAKEN} once
+     * {@code done} came true; {@link Placement#DROPPED} when the lane's own block timeout ran out
+     * first (the caller counts the drop); {@link Placement#REFUSED} when the source's
+     * {@code deadline} passed first, or the thread is interrupted (its flag stays set).
      */
-    boolean blockUntil(BooleanSupplier done) {
-        long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
+    Placement blockUntil(BooleanSupplier done, long deadline) {
+        long started = System.nanoTime();
         int attempts = 0;
         while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
+            long now = System.nanoTime();
+            if (Deadline.passed(deadline, now) || Thread.currentThread().isInterrupted()) {
+                return Placement.REFUSED;
+            }
+            if (now - started >= laneTimeoutNanos) {
+                return Placement.DROPPED;
             }
             lane.wakeIfSleeping();
             // Yield first: on a busy machine that is what lets the lane thread make room.
@@ -162,7 +173,7 @@ final class LaneQueue {
                 LockSupport.parkNanos(BLOCK_PARK_NANOS);
             }
         }
-        return true;
+        return Placement.TAKEN;
     }
 
     void evacuationStarts() {
@@ -229,6 +240,11 @@ final class LaneQueue {
 
     long evicted() {
         return evicted.sum();
+    }
+
+    /** Counts an event dropped as {@code block_timeout} by the lane. */
+    void countBlockTimeout() {
+        blockTimeout.increment();
     }
 
     long blockTimeouts() {

@@ -14,7 +14,10 @@ import java.util.Map;
  * {@link RingReader}), as the LMAX Disruptor's single-producer ring.
  *
  * <p>Unlike the Disruptor's producer, this one is never held back by a lane for longer than the
- * lane's own overflow policy allows. A lane that falls {@link RingReader#limit} events behind is
+ * lane's overflow policy and the source's {@link Deadline} allow: a {@code block} lane that is
+ * full holds it back until then, and the event is not published if the deadline passes first. A
+ * lane with a dropping policy (or a block timeout of its own, once that has passed) that falls
+ * {@link RingReader#limit} events behind is
  * <em>detached</em> ({@link RingReader#roomFor}): its unread events move into the lane's own
  * bounded queue, and while detached the lane receives this producer's events through that queue
  * and its policy. When the queue is empty the lane asks to come back, and the producer reattaches
@@ -93,8 +96,12 @@ final class ProducerRing implements PerThread.Owned {
     /**
      * Hands {@code event} to {@code lanes}, the ring-fed lanes of one registry generation. Called by
      * the owning thread only.
+     *
+     * @param deadline the source's {@link Deadline} for waiting on a {@code block} lane
+     * @return false if the deadline passed first: then either no lane has the event (the ring did
+     *         not publish it), or a detached lane's queue stayed full and that lane does not
      */
-    void publish(ModelMetricEvent event, AsyncLane[] lanes) {
+    boolean publish(ModelMetricEvent event, AsyncLane[] lanes, long deadline) {
         if (lanes != seen) {
             follow(lanes);
         }
@@ -102,21 +109,26 @@ final class ProducerRing implements PerThread.Owned {
         if (detached.length > 0) {
             reattachThoseWhoAsked(sequence);
         }
-        if (leaving.length > 0) {
-            attendLeaving(sequence);
+        if (leaving.length > 0 && !attendLeaving(sequence, deadline)) {
+            return false;
         }
         if (sequence >= gate) {
-            gate = makeRoom(sequence);
+            long newGate = makeRoom(sequence, deadline);
+            if (newGate == RingReader.NO_ROOM) {
+                return false; // the gate stays: the next publish looks at every position again
+            }
+            gate = newGate;
         }
         slots[(int) sequence & mask].event = event;
         cursor.set(sequence);
         next = sequence + 1;
+        boolean placed = true;
         for (RingReader reader : detached) {
             if (reader.takeWaited()) {
                 // The producer waited its block timeout for this one already.
                 reader.evacuate(sequence, sequence + 1, scratch());
-            } else {
-                reader.lane().offerToQueue(event, reader);
+            } else if (reader.lane().offerToQueue(event, reader, deadline) == Placement.REFUSED) {
+                placed = false;
             }
         }
         if (attention.get() != 0) {
@@ -128,6 +140,7 @@ final class ProducerRing implements PerThread.Owned {
                 }
             }
         }
+        return placed;
     }
 
     /** Counts a lane reading this ring that raised (+1) or lowered (-1) its attention; by lanes, under their readers' lock. */
@@ -209,20 +222,25 @@ final class ProducerRing implements PerThread.Owned {
 
     /**
      * At each publish while lanes are leaving: lets go of those that have read up to their end,
-     * and makes room in one whose unread events are about to be overwritten.
+     * and makes room in one whose unread events are about to be overwritten. Returns false if the
+     * source's deadline passed first.
      */
-    private void attendLeaving(long sequence) {
+    private boolean attendLeaving(long sequence, long deadline) {
         for (RingReader reader : leaving) {
             long position = reader.position();
             // (A leaving reader is let go as soon as it is detached: its position is never DETACHED here.)
             if (position < reader.end() && (sequence - position >= slots.length || reader.lane().ended())) {
-                position = reader.roomFor(sequence, slots.length, scratch());
+                position = reader.roomFor(sequence, slots.length, scratch(), deadline);
+                if (position == RingReader.NO_ROOM) {
+                    return false;
+                }
             }
             if (position == RingReader.DETACHED || position >= reader.end()) {
                 leaving = remove(leaving, reader);
                 reader.lane().readers().remove(reader);
             }
         }
+        return true;
     }
 
     private void reattachThoseWhoAsked(long sequence) {
@@ -237,14 +255,18 @@ final class ProducerRing implements PerThread.Owned {
 
     /**
      * Reads every attached reader's position; detaches (or, under {@code block}, waits for) those
-     * that are full. Returns the new gate.
+     * that are full. Returns the new gate, or {@link RingReader#NO_ROOM} if the source's deadline
+     * passed while a lane was full.
      */
-    private long makeRoom(long sequence) {
+    private long makeRoom(long sequence, long deadline) {
         long newGate = Long.MAX_VALUE;
         for (RingReader reader : attached) {
             long position = reader.position();
             if (sequence - position >= reader.limit() || reader.lane().ended()) {
-                position = reader.roomFor(sequence, reader.limit(), scratch());
+                position = reader.roomFor(sequence, reader.limit(), scratch(), deadline);
+                if (position == RingReader.NO_ROOM) {
+                    return RingReader.NO_ROOM;
+                }
             }
             if (position == RingReader.DETACHED) {
                 attached = remove(attached, reader);

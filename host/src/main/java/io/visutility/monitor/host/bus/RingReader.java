@@ -20,6 +20,8 @@ final class RingReader {
 
     /** The position of a reader whose lane takes this ring's events through its queue. */
     static final long DETACHED = Long.MIN_VALUE;
+    /** What {@link #roomFor} returns when the source's deadline passed before the lane made room. */
+    static final long NO_ROOM = Long.MIN_VALUE + 1;
 
     /**
      * The ring itself: for seeing that its thread has ended and letting it go, and for counting the
@@ -251,16 +253,21 @@ final class RingReader {
 
     /**
      * Makes room in a lane that trails the producer by {@code room} events (its limit; a whole ring
-     * for a leaving one) at {@code sequence}: under {@code block} waits for it, else detaches it.
-     * Returns its position, or {@link #DETACHED} if it had to go.
+     * for a leaving one) at {@code sequence}: under {@code block} waits for it (until the source's
+     * {@code deadline}, or the lane's own block timeout, after which it is detached), else detaches
+     * it. Returns its position, {@link #DETACHED} if it had to go, or {@link #NO_ROOM} if the
+     * deadline passed first (the producer then does not publish the event at {@code sequence}).
      */
-    long roomFor(long sequence, int room, ModelMetricEvent[] scratch) {
+    long roomFor(long sequence, int room, ModelMetricEvent[] scratch, long deadline) {
         LaneQueue queue = lane.queue();
         if (queue.blocks() && !lane.ended()) {
-            queue.blockUntil(() -> sequence - position() < room || lane.ended());
+            Placement waitedOut = queue.blockUntil(() -> sequence - position() < room || lane.ended(), deadline);
             long at = position();
             if (sequence - at < room && !lane.ended()) {
                 return at;
+            }
+            if (waitedOut == Placement.REFUSED && !lane.ended()) {
+                return NO_ROOM;
             }
             waited = !lane.ended(); // read only if it stays detached (not if it is leaving)
         }

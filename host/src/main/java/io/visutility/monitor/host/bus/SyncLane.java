@@ -129,14 +129,18 @@ final class SyncLane extends Lane {
         bus().refresh();
     }
 
-    /** The slow path: the lane is closing, paused, or in a failure streak. */
+    /** The slow path: the lane is holding, closing, paused, or in a failure streak. */
     @Override
-    void offer(ModelMetricEvent event, ProducerCounts.Cells cells) {
-        if (filter.accepts(event)) {
-            deliver(event);
-        } else {
+    Placement offer(ModelMetricEvent event, ProducerCounts.Cells cells, long deadline) {
+        if (!filter.accepts(event)) {
             rejected(cells);
+            return Placement.TAKEN;
         }
+        Placement placement = deliver(event, deadline);
+        if (placement == Placement.REFUSED) {
+            rejected(cells); // not received after all: the emit's count took it
+        }
+        return placement;
     }
 
     @Override
@@ -152,7 +156,10 @@ final class SyncLane extends Lane {
             closingNow = phase == Phase.CLOSING;
             if (!closingNow) {
                 handedOn.increment();
-                deliver(event);
+                // Accepted already: it waits as long as the lane's policy lets it.
+                if (deliver(event, Deadline.NONE) == Placement.REFUSED) {
+                    droppedBlockTimeout.increment(); // the producer handing it on was interrupted
+                }
             }
         } finally {
             handingOn.decrementAndGet();
@@ -175,17 +182,20 @@ final class SyncLane extends Lane {
      * drain waits for the emits that saw it and for events being handed on, so its observer is not
      * stopped before this returns.
      */
-    private void deliver(ModelMetricEvent event) {
+    private Placement deliver(ModelMetricEvent event, long deadline) {
         Phase current = phase;
-        if (current == Phase.HOLDING && hold(event)) {
-            return;
+        Placement held = current == Phase.HOLDING ? hold(event, deadline) : null;
+        if (held != null) {
+            return held;
         } else if (current == Phase.CLOSING && observer == null) {
             droppedClosed.increment(); // replaced, then closed before a resume gave it an observer
+            return Placement.DROPPED;
         } else if (failures.isPaused()) {
             droppedPaused.increment();
+            return Placement.DROPPED;
         } else if (call(event) == DELIVERED) {
             if (!failing || System.nanoTime() - lastFailureNanos <= recoveryDelayNanos) {
-                return; // back already, or not quiet long enough: decided without the lock, as most events are
+                return Placement.TAKEN; // back already, or not quiet long enough: decided without the lock, as most events are
             }
             boolean recovered;
             synchronized (this) {
@@ -209,42 +219,61 @@ final class SyncLane extends Lane {
             failed.increment();
             lastFailureNanos = System.nanoTime();
         }
+        return Placement.TAKEN;
     }
 
-    /** Keeps an event while holding, applying the overflow policy; false if the hold ended meanwhile. */
-    private synchronized boolean hold(ModelMetricEvent event) {
-        long deadline = System.nanoTime() + policy.blockTimeout().toNanos();
+    /**
+     * Keeps an event while holding, applying the overflow policy. Returns null if the hold ended
+     * meanwhile (the caller delivers it), else what became of it.
+     *
+     * @param deadline the source's {@link Deadline} for a wait under {@code block}
+     */
+    private synchronized Placement hold(ModelMetricEvent event, long deadline) {
+        long laneDeadline = policy.blockTimeout().map(timeout -> System.nanoTime() + timeout.toNanos()).orElse(0L);
         while (phase == Phase.HOLDING && held.size() >= policy.capacity()) {
             switch (policy.whenFull()) {
                 case DROP_NEWEST -> {
                     droppedQueueFull.increment();
-                    return true;
+                    return Placement.DROPPED;
                 }
                 case DROP_OLDEST -> {
                     held.poll();
                     droppedEvicted.increment();
                 }
                 default -> {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    long now = System.nanoTime();
+                    if (Deadline.passed(deadline, now)) {
+                        return Placement.REFUSED;
+                    }
+                    if (policy.blockTimeout().isPresent() && now - laneDeadline >= 0) {
                         droppedBlockTimeout.increment();
-                        return true;
+                        return Placement.DROPPED;
+                    }
+                    long left = Long.MAX_VALUE;
+                    if (deadline != Deadline.NONE) {
+                        left = deadline - now;
+                    }
+                    if (policy.blockTimeout().isPresent()) {
+                        left = Math.min(left, laneDeadline - now);
                     }
                     try {
-                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                        if (left == Long.MAX_VALUE) {
+                            wait(); // until the resume or the drain
+                        } else {
+                            TimeUnit.NANOSECONDS.timedWait(this, left);
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        droppedBlockTimeout.increment();
-                        return true;
+                        return Placement.REFUSED;
                     }
                 }
             }
         }
         if (phase != Phase.HOLDING) {
-            return false;
+            return null;
         }
         held.add(event);
-        return true;
+        return Placement.TAKEN;
     }
 
     @Override
@@ -254,10 +283,6 @@ final class SyncLane extends Lane {
         return bus().awaitEmitsBefore(bus().refresh(), this, policy.shutdownTimeout());
     }
 
-    @Override
-    long droppedBlockTimeout() {
-        return droppedBlockTimeout.sum();
-    }
 
     /** Makes the lane hold what it takes from now on, without waiting for calls in progress. */
     private void holdFromStart() {
@@ -312,6 +337,11 @@ final class SyncLane extends Lane {
             LOG.warn("observer '{}' is still in onEvent after its shutdown timeout of {} ms; stopping it anyway",
                     name, policy.shutdownTimeout().toMillis());
         }
+    }
+
+    @Override
+    synchronized long waiting() {
+        return held.size();
     }
 
     @Override

@@ -17,6 +17,16 @@
  *   <li>{@code Sequence}: a padded long for every value the producer and the lane share per event.
  * </ul>
  *
+ * <h2>Who decides how long a producer waits</h2>
+ * Under {@code block} (the default) a full lane makes the producer wait for room; the source
+ * decides how long, with a {@code Deadline} it passes down every path that may wait
+ * ({@code ProducerRing.publish}, {@code RingReader.roomFor}, {@code LaneQueue.blockUntil}, a held
+ * {@code SyncLane}'s buffer). When it passes, nothing is dropped: the ring does not publish the
+ * event (or a detached lane's queue does not take it) and the emit reports
+ * {@code Placement.REFUSED}, so the source knows which event was not placed. A lane's own
+ * {@code block_timeout}, when set, ends the wait sooner and drops, as the other policies drop.
+ * Events a replaced lane hands on were accepted already: they wait without a deadline.
+ *
  * <h2>Handshakes</h2>
  * Each is a pair of threads that each store, fence, then load what the other stored: so either A
  * sees B or B sees A. The code names them where they happen.
@@ -78,7 +88,8 @@
  *       producers while they hand what came late on to the lane's successor; handing on may take
  *       the successor's own locks (its readers lock; its late lock, if it has ended too; a sync
  *       successor's monitor and, through its registry refresh, the bus's write lock), or wait
- *       under {@code block} for the successor's room, up to its block timeout;
+ *       under {@code block} for the successor's room (without a deadline, or up to its block
+ *       timeout), which the swap's resume makes;
  *   <li>a lane's readers lock ({@code LaneReaders}): held for list changes, attention counts and
  *       drop counts only; nothing is called under it that takes another lock.
  * </ul>

@@ -2,6 +2,7 @@ package io.visutility.monitor.host.cli;
 
 import io.visutility.monitor.host.Monitor;
 import io.visutility.monitor.host.alerts.AlertmanagerSender;
+import io.visutility.monitor.host.cluster.KafkaIngest;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
@@ -79,6 +80,11 @@ final class RunCommand implements Callable<Integer> {
                         + http.port() + ": " + e.getMessage());
             }
         }
+        if (monitor.manifest().kafka().isPresent()) {
+            KafkaIngest stream = KafkaIngest.start(monitor.manifest().kafka().get(), monitor.bus(), metrics);
+            front.addFirst(stream);
+            metrics.add(stream);
+        }
         if (monitor.manifest().alerts().isPresent()) {
             front.addFirst(AlertmanagerSender.start(monitor.manifest().alerts().get(), monitor.status(),
                     Clock.systemUTC()));
@@ -90,7 +96,8 @@ final class RunCommand implements Callable<Integer> {
         }
         ReplaySummary summary;
         try (input) {
-            summary = new JsonLinesReplay(monitor.bus(), Clock.systemUTC(), metrics).replay(input, replayName());
+            summary = new JsonLinesReplay(monitor.bus(), Clock.systemUTC(), metrics, System.err,
+                    JsonLinesReplay.PROGRESS_EVERY).replay(input, replayName());
         } finally {
             Runtime.getRuntime().removeShutdownHook(shutdown);
             shutdown.run();

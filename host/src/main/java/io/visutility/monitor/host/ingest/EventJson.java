@@ -11,6 +11,8 @@ import io.visutility.monitor.api.ConceptDrift;
 import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -61,6 +63,29 @@ public final class EventJson {
      */
     public static ModelMetricEvent parse(String json, Instant ingestTime) throws EventFormatException {
         return parse(readTree(json), ingestTime);
+    }
+
+    /**
+     * Parses one event from bytes, such as a Kafka record's value: at most {@link #MAX_LINE_BYTES}
+     * of UTF-8, the same limits as a line of a JSON-lines stream.
+     *
+     * @throws EventFormatException saying why it is not an event (empty, too long, not UTF-8, or a field)
+     */
+    public static ModelMetricEvent parse(byte[] json, Instant ingestTime) throws EventFormatException {
+        if (json == null || json.length == 0) {
+            throw new EventFormatException(RejectReason.MALFORMED, "empty record");
+        }
+        if (json.length > MAX_LINE_BYTES) {
+            throw new EventFormatException(RejectReason.TOO_LONG, "record of " + json.length
+                    + " bytes is longer than the limit of " + MAX_LINE_BYTES);
+        }
+        String text;
+        try {
+            text = BoundedLineReader.strictUtf8().decode(ByteBuffer.wrap(json)).toString();
+        } catch (CharacterCodingException e) {
+            throw new EventFormatException(RejectReason.NOT_UTF8, "record is not valid UTF-8");
+        }
+        return parse(text, ingestTime);
     }
 
     /**
@@ -136,7 +161,26 @@ public final class EventJson {
         if (value.textValue().length() > MAX_NAME_CHARS) {
             throw new EventFormatException(RejectReason.INVALID_FIELD, "field '" + field + "' is longer than " + MAX_NAME_CHARS + " characters");
         }
+        int lone = loneSurrogate(value.textValue());
+        if (lone >= 0) {
+            // JSON's \ud800 escapes decode to half a character, which no UTF-8 writer (a sink, a log) can write.
+            throw new EventFormatException(RejectReason.INVALID_FIELD, "field '" + field
+                    + "' holds an unpaired UTF-16 surrogate at character " + lone);
+        }
         return value.textValue();
+    }
+
+    /** The index of the first surrogate that is not half of a pair, or -1. */
+    private static int loneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static double number(JsonNode value, String field) throws EventFormatException {

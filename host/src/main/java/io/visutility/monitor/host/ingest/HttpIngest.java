@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code {"accepted":N,"rejected":M,"errors":[{"index":i,"error":"..."}]}} (valid events are kept
  * even when others in the same request are not); {@code 400} when nothing is valid; {@code 401}
  * without the configured bearer token (nothing is ingested); {@code 405} for another method;
- * {@code 413} past the body limit; {@code 415} for another content type; {@code 429} with
- * {@code Retry-After} when a lane with {@code when_full: block} stayed full past its block timeout
- * while the request was emitting (the body still counts what was accepted). Requests beyond the
+ * {@code 413} past the body limit; {@code 415} for another content type; {@code 503} with
+ * {@code Retry-After} when full lanes left no room within {@code max_wait} (the body adds
+ * {@code next_index}, the first event not placed, from which the client sends again). Requests beyond the
  * request threads and a queue of 64 are refused (logged). {@code GET /healthz} answers {@code 200}
  * with the host's state as JSON; {@code GET /metrics} the host's metrics in the Prometheus text
  * format. Without {@link HttpIngestSpec#ingest()} there is no {@code /v1/events}; other features
@@ -263,30 +263,37 @@ public final class HttpIngest implements AutoCloseable {
         }
     }
 
+    /**
+     * Places the request's valid events in order, waiting at most {@code max_wait} in all for room
+     * in full lanes. When time runs out, answers 503 with the index of the first event not placed:
+     * the client sends again from there (an event may then reach an observer twice: at least once).
+     */
     private void ingest(HttpExchange exchange, List<Item> items) throws IOException {
         ObjectNode answer = MAPPER.createObjectNode();
         ArrayNode errors = MAPPER.createArrayNode();
-        long blockTimeoutsBefore = bus.blockTimeouts();
+        long deadline = System.nanoTime() + spec.maxWait().toNanos();
         int accepted = 0;
+        int notPlaced = -1;
         Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
-            if (item.event() != null) {
-                bus.emit(item.event());
-                accepted++;
-            } else {
+            if (item.event() == null) {
                 errors.addObject().put("index", i).put("error", item.problem().getMessage());
                 rejected.merge(item.problem().reason(), 1, Integer::sum);
+            } else if (bus.offer(item.event(), deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                accepted++;
+            } else {
+                notPlaced = i;
+                break;
             }
         }
         counter.accepted("http", accepted);
         rejected.forEach((reason, events) -> counter.rejected("http", reason, events));
         answer.put("accepted", accepted).put("rejected", errors.size()).set("errors", errors);
-        if (accepted > 0 && bus.blockTimeouts() > blockTimeoutsBefore) {
-            // A lane with when_full: block stayed full past its timeout while this request was
-            // emitting: its events were accepted (and counted as dropped there); ask to slow down.
+        if (notPlaced >= 0) {
+            answer.put("next_index", notPlaced);
             exchange.getResponseHeaders().set("Retry-After", "1");
-            respond(exchange, 429, answer);
+            respond(exchange, 503, answer);
             return;
         }
         respond(exchange, accepted > 0 ? 202 : 400, answer);

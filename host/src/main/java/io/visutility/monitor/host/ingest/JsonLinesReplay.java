@@ -4,7 +4,9 @@ import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.host.bus.EventBus;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Emits the events of a JSON-lines stream (a file or stdin) on a bus, in order. A line that is
  * not a valid event (bad JSON or field, invalid UTF-8, longer than {@link EventJson#MAX_LINE_BYTES})
  * is logged with its line number and reason and counted; the lines around it are still processed.
- * Blank lines are skipped.
+ * Blank lines are skipped. Each event waits for room in full lanes for as long as it takes (a replay
+ * is a batch): nothing it emits is dropped by a lane that blocks, which is the default.
  *
  * <p>Not thread-safe: one replay reads one stream on the calling thread.
  */
@@ -22,17 +25,31 @@ public final class JsonLinesReplay {
 
     private final EventBus bus;
     private final Clock clock;
+    /** How often a replay reports its progress, when it has somewhere to report it. */
+    public static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
     private final IngestCounter counter;
+    private final PrintStream progress;
+    private final Duration progressEvery;
+    /** Events emitted so far; written by the replaying thread only, read by the progress report. */
+    private volatile long emitted;
 
     public JsonLinesReplay(EventBus bus, Clock clock) {
-        this(bus, clock, IngestCounter.NONE);
+        this(bus, clock, IngestCounter.NONE, null, PROGRESS_EVERY);
     }
 
-    /** @param counter told about each accepted and rejected line (source {@code replay}) */
-    public JsonLinesReplay(EventBus bus, Clock clock, IngestCounter counter) {
+    /**
+     * @param counter       told about each accepted and rejected line (source {@code replay})
+     * @param progress      where a replay longer than {@code progressEvery} prints its progress, or null
+     * @param progressEvery how often it does
+     */
+    public JsonLinesReplay(EventBus bus, Clock clock, IngestCounter counter, PrintStream progress,
+                           Duration progressEvery) {
         this.bus = bus;
         this.clock = clock;
         this.counter = counter;
+        this.progress = progress;
+        this.progressEvery = progressEvery;
     }
 
     /**
@@ -42,6 +59,15 @@ public final class JsonLinesReplay {
      * @throws IOException if the stream cannot be read
      */
     public ReplaySummary replay(InputStream in, String source) throws IOException {
+        if (progress == null) {
+            return replayLines(in, source);
+        }
+        try (ReplayProgress report = ReplayProgress.start(bus, () -> emitted, progress, source, progressEvery)) {
+            return replayLines(in, source);
+        }
+    }
+
+    private ReplaySummary replayLines(InputStream in, String source) throws IOException {
         BoundedLineReader lines = new BoundedLineReader(in, EventJson.MAX_LINE_BYTES);
         long replayed = 0;
         long rejected = 0;
@@ -66,7 +92,7 @@ public final class JsonLinesReplay {
             }
             bus.emit(event);
             counter.accepted("replay", 1);
-            replayed++;
+            emitted = ++replayed;
         }
         return new ReplaySummary(replayed, rejected);
     }

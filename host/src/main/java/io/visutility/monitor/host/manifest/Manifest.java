@@ -17,14 +17,15 @@ import java.util.Optional;
  * @param debounce   {@code reload.debounce}: how long changes must settle before a reload
  * @param observers  the observer entries, enabled or not, in file order
  * @param http       the HTTP listener ({@code http} or {@code ingest.http}), if there is one
+ * @param kafka      the {@code ingest.kafka} block, if this host is one of a cluster reading a topic
  * @param pins       {@code plugins.verify}: plugin id to the SHA-256 (lower-case hex) its jar must have
  * @param lines      where {@code plugins.dir} and each {@code plugins.verify.<id>} are written, for messages
  * @param status     the {@code status} block: drift resolution and how many model versions are kept
  * @param alerts     the {@code alerts.alertmanager} block, if model health goes to Alertmanager
  */
 public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers,
-                       Optional<HttpIngestSpec> http, Map<String, String> pins, Map<String, SourceLocation> lines,
-                       StatusSpec status, Optional<AlertsSpec> alerts) {
+                       Optional<HttpIngestSpec> http, Optional<KafkaIngestSpec> kafka, Map<String, String> pins,
+                       Map<String, SourceLocation> lines, StatusSpec status, Optional<AlertsSpec> alerts) {
 
     /** The default {@code reload.debounce}. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);

@@ -68,8 +68,11 @@ public final class ManifestLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest", "http", "status",
             "alerts");
-    private static final List<String> INGEST_KEYS = List.of("http");
-    private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads");
+    private static final List<String> INGEST_KEYS = List.of("http", "kafka");
+    private static final List<String> KAFKA_KEYS = List.of("bootstrap", "topic", "application_id", "guarantee",
+            "dead_letter_topic", "standby_replicas", "state_dir", "properties");
+    private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads",
+            "max_wait");
     /** The top-level {@code http} block: the listener's keys, and whether it takes events. */
     private static final List<String> LISTENER_KEYS = concat(HTTP_KEYS, List.of("ingest"));
     private static final List<String> STATUS_KEYS = List.of("resolve_after", "max_models");
@@ -189,7 +192,10 @@ public final class ManifestLoader {
                 problems.add(e.getMessage());
             }
             List<ObserverSpec> observers = observers(top.get("observers"));
-            Optional<HttpIngestSpec> http = http(valueOf(top.get("ingest")));
+            Map<String, NodeTuple> ingest = top.containsKey("ingest")
+                    ? mapping(top.get("ingest").getValueNode(), "ingest", INGEST_KEYS) : Map.of();
+            Optional<HttpIngestSpec> http = http(valueOf(ingest.get("http")));
+            Optional<KafkaIngestSpec> kafka = kafka(valueOf(ingest.get("kafka")));
             if (top.containsKey("http")) {
                 if (http.isPresent()) {
                     problem(top.get("http").getKeyNode(), "http", "the listener is configured twice, here and in "
@@ -203,7 +209,7 @@ public final class ManifestLoader {
             if (!problems.isEmpty()) {
                 throw new ManifestException(problems);
             }
-            return new Manifest(file, pluginsDir, watch, debounce, observers, http, pins, lines, status, alerts);
+            return new Manifest(file, pluginsDir, watch, debounce, observers, http, kafka, pins, lines, status, alerts);
         }
 
         /** {@code plugins.dir}, resolved against the manifest's folder. */
@@ -235,15 +241,11 @@ public final class ManifestLoader {
             return pins;
         }
 
-        private Optional<HttpIngestSpec> http(Node ingest) {
-            if (ingest == null) {
+        private Optional<HttpIngestSpec> http(Node node) {
+            if (node == null) {
                 return Optional.empty();
             }
-            Map<String, NodeTuple> keys = mapping(ingest, "ingest", INGEST_KEYS);
-            if (!keys.containsKey("http")) {
-                return Optional.empty();
-            }
-            return listener(keys.get("http").getValueNode(), "ingest.http", HTTP_KEYS, false);
+            return listener(node, "ingest.http", HTTP_KEYS, false);
         }
 
         /** {@code alerts.alertmanager}: where model health goes as alerts. */
@@ -300,12 +302,65 @@ public final class ManifestLoader {
                 if (threads < 1 || threads > 64) {
                     throw http.invalid("threads", "must be from 1 to 64, got " + threads);
                 }
-                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads, ingest,
+                Duration maxWait = http.getDuration("max_wait", HttpIngestSpec.DEFAULT_MAX_WAIT);
+                if (maxWait.isNegative() || maxWait.isZero()) {
+                    throw http.invalid("max_wait", "must be > 0, got " + maxWait.toMillis() + "ms");
+                }
+                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads, maxWait, ingest,
                         at(node).toString()));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
                 return Optional.empty();
             }
+        }
+
+        private Optional<KafkaIngestSpec> kafka(Node node) {
+            if (node == null) {
+                return Optional.empty();
+            }
+            Settings kafka = settings(node, "ingest.kafka", "ingest.kafka", node, KAFKA_KEYS);
+            try {
+                String bootstrap = required(kafka, "bootstrap");
+                String topic = required(kafka, "topic");
+                String applicationId = kafka.getString("application_id", KafkaIngestSpec.DEFAULT_APPLICATION_ID);
+                KafkaIngestSpec.Guarantee guarantee = choice(kafka, "guarantee", KafkaIngestSpec.Guarantee.class,
+                        KafkaIngestSpec.Guarantee.EXACTLY_ONCE);
+                String deadLetters = kafka.getString("dead_letter_topic", KafkaIngestSpec.DEFAULT_DEAD_LETTER_TOPIC);
+                if (deadLetters.equals(topic)) {
+                    throw kafka.invalid("dead_letter_topic", "must not be the events topic '" + topic + "'");
+                }
+                long standbys = kafka.getLong("standby_replicas", 0);
+                if (standbys < 0 || standbys > 10) {
+                    throw kafka.invalid("standby_replicas", "must be from 0 to 10, got " + standbys);
+                }
+                Optional<String> stateDir = Optional.ofNullable(kafka.getString("state_dir", null));
+                Map<String, String> properties = new LinkedHashMap<>();
+                Object given = kafka.values().get("properties");
+                if (given != null && !(given instanceof Map<?, ?>)) {
+                    throw kafka.invalid("properties", "expected a map of Kafka properties");
+                }
+                if (given instanceof Map<?, ?> map) {
+                    for (Map.Entry<?, ?> property : map.entrySet()) {
+                        if (property.getValue() instanceof Map<?, ?> || property.getValue() instanceof List<?>) {
+                            throw kafka.invalid("properties", "'" + property.getKey() + "' must be a single value");
+                        }
+                        properties.put(String.valueOf(property.getKey()), String.valueOf(property.getValue()));
+                    }
+                }
+                return Optional.of(new KafkaIngestSpec(bootstrap, topic, applicationId, guarantee, deadLetters,
+                        (int) standbys, stateDir, properties, at(node).toString()));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private static String required(Settings values, String key) {
+            String value = values.getString(key, null);
+            if (value == null || value.isBlank()) {
+                throw values.invalid(key, "is required");
+            }
+            return value;
         }
 
         private List<ObserverSpec> observers(NodeTuple entry) {
@@ -403,8 +458,11 @@ public final class ManifestLoader {
             int capacity = read(node, path, () -> intSetting(values, "capacity", d.capacity()), d.capacity());
             OverflowPolicy whenFull = read(node, path,
                     () -> choice(values, "when_full", OverflowPolicy.class, d.whenFull()), d.whenFull());
-            Duration blockTimeout = read(node, path,
-                    () -> values.getDuration("block_timeout", d.blockTimeout()), d.blockTimeout());
+            Optional<Duration> blockTimeout = read(node, path, () -> values.keys().contains("block_timeout")
+                    ? Optional.of(values.getDuration("block_timeout", null)) : d.blockTimeout(), d.blockTimeout());
+            if (values.keys().contains("block_timeout") && whenFull != OverflowPolicy.BLOCK) {
+                problems.add(values.invalid("block_timeout", "applies only to when_full: block").getMessage());
+            }
             int failuresBeforePause = read(node, path,
                     () -> intSetting(values, "pause_after_failures", d.failuresBeforePause()), d.failuresBeforePause());
             Duration pause = read(node, path, () -> values.getDuration("pause", d.pause()), d.pause());

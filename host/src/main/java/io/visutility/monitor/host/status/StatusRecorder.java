@@ -6,6 +6,7 @@ import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.OverflowPolicy;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The host's own observer: adds every event to {@link ModelStatus}. Registered on its own async
@@ -20,7 +21,7 @@ public final class StatusRecorder implements Observer {
      * write; it drops (counted) rather than ever slowing a producer down.
      */
     public static final DispatchPolicy LANE = new DispatchPolicy(DispatchMode.ASYNC, 1 << 16,
-            OverflowPolicy.DROP_NEWEST, Duration.ofMillis(50), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
+            OverflowPolicy.DROP_NEWEST, Optional.empty(), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
             Duration.ofSeconds(10));
 
     private final ModelStatus status;

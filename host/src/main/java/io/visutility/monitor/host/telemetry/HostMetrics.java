@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.visutility.monitor.host.cluster.KafkaIngest;
 import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.IngestCounter;
 import io.visutility.monitor.host.ingest.RejectReason;
@@ -51,6 +52,23 @@ public final class HostMetrics implements IngestCounter, HttpIngest.MetricsWrite
                 .callback(callback -> callback.call(host.pluginsLoaded())).register(registry);
         GaugeWithCallback.builder().name("monitor_plugins_failed").help("Plugin jars that could not be used")
                 .callback(callback -> callback.call(host.pluginsFailed())).register(registry);
+    }
+
+    /** Adds the metrics of this host's Kafka stream ({@code ingest.kafka}), read at each scrape. */
+    public void add(KafkaIngest stream) {
+        CounterWithCallback.builder().name("monitor_kafka_rebalances")
+                .help("Rebalances of the Kafka stream this host went through")
+                .callback(callback -> callback.call(stream.rebalances())).register(registry);
+        GaugeWithCallback.builder().name("monitor_kafka_partitions")
+                .help("Partitions of the events topic this host reads")
+                .callback(callback -> callback.call(stream.partitions().size())).register(registry);
+        GaugeWithCallback.builder().name("monitor_kafka_lag")
+                .help("Records this host trails each of its partitions' end by").labelNames("partition")
+                .callback(callback -> stream.lag().forEach((partition, lag) -> callback.call(lag, partition)))
+                .register(registry);
+        GaugeWithCallback.builder().name("monitor_kafka_running")
+                .help("1 while the Kafka stream is RUNNING, else 0 (rebalancing, starting, failed)")
+                .callback(callback -> callback.call(stream.state().equals("RUNNING") ? 1 : 0)).register(registry);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class AsyncLaneTest {
 
     private static DispatchPolicy policy(int capacity, OverflowPolicy whenFull) {
         DispatchPolicy d = DispatchPolicy.DEFAULT;
-        return new DispatchPolicy(DispatchMode.ASYNC, capacity, whenFull, Duration.ofMillis(50),
+        return new DispatchPolicy(DispatchMode.ASYNC, capacity, whenFull, Optional.of(Duration.ofMillis(50)),
                 d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
     }
 
@@ -175,7 +176,7 @@ class AsyncLaneTest {
         GatedObserver gated = new GatedObserver();
         DispatchPolicy d = policy(2, OverflowPolicy.BLOCK);
         Registration lane = register("gated", gated, new DispatchPolicy(d.mode(), d.capacity(), d.whenFull(),
-                Duration.ofSeconds(30), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout()));
+                Optional.of(Duration.ofSeconds(30)), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout()));
         ExecutorService producer = Executors.newSingleThreadExecutor(); // capacity counts per producer thread
         try {
             producer.submit(() -> bus.emit(event(0))).get();

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -131,7 +132,7 @@ class EventBusTest {
     void manyProducersRegisterAndCloseRacesKeepOrderAndLoseNothing(DispatchMode mode) throws Exception {
         DispatchPolicy d = DispatchPolicy.DEFAULT;
         // BLOCK with a long timeout: a full queue slows the producers instead of dropping
-        DispatchPolicy lossless = new DispatchPolicy(mode, 1024, OverflowPolicy.BLOCK, Duration.ofSeconds(60),
+        DispatchPolicy lossless = new DispatchPolicy(mode, 1024, OverflowPolicy.BLOCK, Optional.of(Duration.ofSeconds(60)),
                 d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
         for (int round = 0; round < 5; round++) {
             raceRound(lossless);

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -64,7 +65,7 @@ class LaneSwapTest {
     void eventsEmittedDuringASwapReachTheNewObserverInOrder(DispatchMode mode) throws Exception {
         EventBus bus = new EventBus();
         DispatchPolicy d = DispatchPolicy.DEFAULT;
-        DispatchPolicy policy = new DispatchPolicy(mode, 1 << 16, OverflowPolicy.BLOCK, Duration.ofSeconds(30),
+        DispatchPolicy policy = new DispatchPolicy(mode, 1 << 16, OverflowPolicy.BLOCK, Optional.of(Duration.ofSeconds(30)),
                 d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
         List<Recorder> generations = new ArrayList<>();
         Recorder first = new Recorder();
@@ -126,7 +127,7 @@ class LaneSwapTest {
         EventBus bus = new EventBus();
         DispatchPolicy d = DispatchPolicy.DEFAULT;
         DispatchPolicy policy = new DispatchPolicy(DispatchMode.SYNC, 1 << 16, OverflowPolicy.BLOCK,
-                Duration.ofSeconds(30), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
+                Optional.of(Duration.ofSeconds(30)), d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
         List<Retirable> generations = new CopyOnWriteArrayList<>(List.of(new Retirable()));
         Registration lane = bus.register("swapped", EventFilter.ALL, generations.get(0), policy);
         AtomicBoolean producing = new AtomicBoolean(true);

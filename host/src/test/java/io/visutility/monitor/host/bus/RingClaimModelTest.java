@@ -6,6 +6,7 @@ import io.visutility.monitor.api.Observer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class RingClaimModelTest {
 
     private static final DispatchPolicy TWO_SLOTS = new DispatchPolicy(DispatchMode.ASYNC, 2,
-            OverflowPolicy.DROP_NEWEST, Duration.ofMillis(50), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
+            OverflowPolicy.DROP_NEWEST, Optional.of(Duration.ofMillis(50)), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
             Duration.ofSeconds(10));
 
     /** One producer thread and the lane thread, each played by Lincheck. */
@@ -47,7 +48,7 @@ class RingClaimModelTest {
 
         @Operation(nonParallelGroup = "producer")
         public void publish() {
-            ring.publish(events[next++], lanes);
+            ring.publish(events[next++], lanes, Deadline.NONE);
         }
 
         @Operation(nonParallelGroup = "lane")

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.Optional;
 import org.junit.jupiter.api.RepeatedTest;
 
 /**
@@ -52,7 +53,7 @@ class RingLaneRaceTest {
 
     private static DispatchPolicy policy(int capacity, OverflowPolicy whenFull) {
         DispatchPolicy d = DispatchPolicy.DEFAULT;
-        return new DispatchPolicy(DispatchMode.ASYNC, capacity, whenFull, Duration.ofSeconds(30),
+        return new DispatchPolicy(DispatchMode.ASYNC, capacity, whenFull, Optional.of(Duration.ofSeconds(30)),
                 d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout());
     }
 

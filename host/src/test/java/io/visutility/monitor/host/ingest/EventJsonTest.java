@@ -52,11 +52,20 @@ class EventJsonTest {
             control character   | {"type":"accuracy_drift","model":"m\\u0000","version":"v","drift":0.1}       | model name must not contain control characters, found U+0000 at index 1
             line separator      | {"type":"accuracy_drift","model":"m","version":"v\\u2028x","drift":0.1}     | model version must not contain control characters, found U+2028 at index 1
             bad timestamp       | {"type":"accuracy_drift","model":"m","version":"v","drift":0.1,"ts":"today"} | field 'ts' must be an ISO-8601 instant such as 2026-11-26T10:00:00Z, got "today"
+            lone high surrogate | {"type":"accuracy_drift","model":"a\\ud800","version":"v","drift":0.1}      | field 'model' holds an unpaired UTF-16 surrogate at character 1
+            lone low surrogate  | {"type":"accuracy_drift","model":"m","version":"\\udc00v","drift":0.1}     | field 'version' holds an unpaired UTF-16 surrogate at character 0
+            reversed pair       | {"type":"accuracy_drift","model":"\\udc00\\ud800","version":"v","drift":0.1} | field 'model' holds an unpaired UTF-16 surrogate at character 0
             """)
     void rejectsWithAReason(String description, String json, String reason) {
         assertThatThrownBy(() -> EventJson.parse(json.formatted("m".repeat(257)), NOW))
                 .isInstanceOf(EventFormatException.class)
                 .hasMessageStartingWith(reason);
+    }
+
+    @Test
+    void aSurrogatePairIsOneCharacterAndAccepted() throws EventFormatException {
+        assertThat(EventJson.parse("{\"type\":\"accuracy_drift\",\"model\":\"m\\ud83d\\ude00\",\"version\":\"v\","
+                + "\"drift\":0.1}", NOW).model().name()).isEqualTo("m\uD83D\uDE00");
     }
 
     @Test

@@ -2,12 +2,12 @@ package io.visutility.monitor.host.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DispatchPolicy;
-import io.visutility.monitor.host.bus.DropReason;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.bus.EventFilter;
-import io.visutility.monitor.host.bus.OverflowPolicy;
 import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import java.net.URI;
@@ -16,41 +16,70 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** A real HTTP server on 127.0.0.1 in front of a bus whose one observer is stuck. */
+/** A real HTTP server on 127.0.0.1 in front of a bus whose one observer is stuck, with the default (blocking) lane. */
 class HttpIngestTest {
 
-    private static final String EVENT = "{\"type\":\"concept_drift\",\"model\":\"m\",\"version\":\"v1\",\"p_value\":0.5}";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String event(int index) {
+        return "{\"type\":\"concept_drift\",\"model\":\"m\",\"version\":\"v" + index + "\",\"p_value\":0.5}";
+    }
+
+    private static HttpResponse<String> post(HttpIngest http, List<String> lines) throws Exception {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/events"))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 
     @Test
-    void aBlockingLaneThatStaysFullAnswers429WithRetryAfter() throws Exception {
+    void aRequestThatFindsNoRoomWithinMaxWaitGets503WithTheExactPrefixAndAResendDeliversTheRest() throws Exception {
         EventBus bus = new EventBus();
         CountDownLatch release = new CountDownLatch(1);
-        DispatchPolicy d = DispatchPolicy.DEFAULT;
-        Registration stuck = bus.register("stuck", EventFilter.ALL, event -> release.await(),
-                new DispatchPolicy(DispatchMode.ASYNC, 2, OverflowPolicy.BLOCK, Duration.ofMillis(5),
-                        d.failuresBeforePause(), d.pause(), d.maxPause(), d.shutdownTimeout()));
-        try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 2, true, "test"),
-                bus, Clock.systemUTC(), () -> null, IngestCounter.NONE, HttpIngest.MetricsWriter.NONE)) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/events"))
-                            .header("Content-Type", "application/x-ndjson")
-                            .POST(HttpRequest.BodyPublishers.ofString((EVENT + "\n").repeat(10))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        Registration stuck = bus.register("stuck", EventFilter.ALL, event -> {
+            release.await();
+            delivered.add(event.model().version());
+        }, new DispatchPolicy(DispatchMode.ASYNC, 2, DispatchPolicy.DEFAULT.whenFull(), Optional.empty(),
+                5, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10)));
+        // Index 1 is not an event: it is rejected, and counts in the indices the answer gives.
+        List<String> lines = IntStream.range(0, 12).mapToObj(i -> i == 1 ? "{\"type\":\"nope\"}" : event(i))
+                .collect(Collectors.toList());
+        try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 2,
+                Duration.ofMillis(300), true, "test"), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE,
+                HttpIngest.MetricsWriter.NONE)) {
+            HttpResponse<String> full = post(http, lines);
 
-            assertThat(response.statusCode()).isEqualTo(429);
-            assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-            assertThat(response.body()).isEqualTo("{\"accepted\":10,\"rejected\":0,\"errors\":[]}");
-            // one event in onEvent, two queued, the other seven waited 5 ms each and were dropped
-            // (six if the lane took the second event with the first, eight if the lane thread had
-            // not taken the first event within those 5 ms)
-            assertThat(stuck.stats().dropped(DropReason.BLOCK_TIMEOUT)).isBetween(6L, 8L);
-        } finally {
+            assertThat(full.statusCode()).isEqualTo(503);
+            assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+            JsonNode answer = JSON.readTree(full.body());
+            int next = answer.get("next_index").asInt();
+            // One event in onEvent and two in the lane's ring: the rest waited 300 ms in all, not each.
+            assertThat(next).isBetween(3, 5);
+            assertThat(answer.get("accepted").asInt()).isEqualTo(next - 1);
+            assertThat(answer.get("rejected").asInt()).isEqualTo(1);
+            assertThat(answer.get("errors").get(0).get("index").asInt()).isEqualTo(1);
+
             release.countDown();
+            HttpResponse<String> resent = post(http, lines.subList(next, lines.size()));
+
+            assertThat(resent.statusCode()).isEqualTo(202);
+            assertThat(JSON.readTree(resent.body()).get("accepted").asInt()).isEqualTo(lines.size() - next);
+        } finally {
             stuck.close();
         }
+        // Every event once, in order: the 503 placed exactly the prefix it reported.
+        assertThat(delivered).containsExactlyElementsOf(IntStream.range(0, 12).filter(i -> i != 1)
+                .mapToObj(i -> "v" + i).collect(Collectors.toList()));
+        assertThat(stuck.stats().droppedTotal()).isZero();
     }
 }

@@ -1,6 +1,7 @@
 package io.visutility.monitor.host.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.host.bus.DispatchPolicy;
@@ -14,9 +15,53 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.io.PrintStream;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class JsonLinesReplayTest {
+
+    @Test
+    void aReplayHeldBackByASlowObserverReportsItsProgressAndTheObserverItWaitsFor() throws Exception {
+        EventBus bus = new EventBus();
+        CountDownLatch release = new CountDownLatch(1);
+        List<ModelMetricEvent> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DispatchPolicy d = DispatchPolicy.DEFAULT;
+        bus.register("slow-sink", EventFilter.ALL, event -> {
+            release.await();
+            received.add(event);
+        }, new DispatchPolicy(d.mode(), 16, d.whenFull(), d.blockTimeout(), d.failuresBeforePause(), d.pause(),
+                d.maxPause(), d.shutdownTimeout()));
+        String line = "{\"type\":\"concept_drift\",\"model\":\"a\",\"version\":\"v1\",\"p_value\":0.5}\n";
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        JsonLinesReplay replay = new JsonLinesReplay(bus, Clock.systemUTC(), IngestCounter.NONE,
+                new PrintStream(progress, true, StandardCharsets.UTF_8), Duration.ofMillis(100));
+
+        CompletableFuture<ReplaySummary> summary = CompletableFuture.supplyAsync(() -> {
+            try {
+                return replay.replay(new ByteArrayInputStream(line.repeat(100).getBytes(StandardCharsets.UTF_8)),
+                        "events.jsonl");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> progress.toString(StandardCharsets.UTF_8)
+                .contains("slowest observer 'slow-sink'"));
+        assertThat(summary).isNotDone(); // it waits for room: nothing is dropped
+        // The batch the lane took (its first event in onEvent) and the ring's 16: every event emitted waits.
+        java.util.regex.Matcher first = java.util.regex.Pattern.compile(
+                        "replay of events\\.jsonl: (\\d+) events in 0 s, \\d+/s; slowest observer 'slow-sink' has (\\d+) waiting")
+                .matcher(progress.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow());
+        assertThat(first.matches()).isTrue();
+        assertThat(Integer.parseInt(first.group(1))).isBetween(17, 32).isEqualTo(Integer.parseInt(first.group(2)));
+
+        release.countDown();
+        assertThat(summary.get()).isEqualTo(new ReplaySummary(100, 0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 100);
+        assertThat(bus.stats().get(0).droppedTotal()).isZero();
+    }
 
     @Test
     void emitsGoodLinesInOrderAndCountsBadOnes() throws Exception {
@@ -71,7 +116,7 @@ class JsonLinesReplayTest {
             }
         };
 
-        ReplaySummary summary = new JsonLinesReplay(bus, Clock.systemUTC(), counter)
+        ReplaySummary summary = new JsonLinesReplay(bus, Clock.systemUTC(), counter, null, JsonLinesReplay.PROGRESS_EVERY)
                 .replay(new ByteArrayInputStream(input.toByteArray()), "events.jsonl");
 
         assertThat(summary).isEqualTo(new ReplaySummary(3, 2));

@@ -116,7 +116,7 @@ class ManifestLoaderTest {
         assertThat(webhook.mode()).isEqualTo(DispatchMode.ASYNC);
         assertThat(webhook.capacity()).isEqualTo(1024);
         assertThat(webhook.whenFull()).isEqualTo(OverflowPolicy.BLOCK);
-        assertThat(webhook.blockTimeout()).isEqualTo(Duration.ofMillis(20));
+        assertThat(webhook.blockTimeout()).contains(Duration.ofMillis(20));
         assertThat(webhook.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(manifest.observers().get(2).dispatch()).isEqualTo(DispatchPolicy.DEFAULT);
     }
@@ -133,7 +133,8 @@ class ManifestLoaderTest {
                     config: {path: "/data/${TOKEN}/x", list: ["${PORT_OFFSET}"]}
                 """, FILE);
         HttpIngestSpec http = manifest.http().orElseThrow();
-        assertThat(http).isEqualTo(new HttpIngestSpec("0.0.0.0", 9000, Optional.of("abc"), 1 << 20, 8, true, FILE + ":2"));
+        assertThat(http).isEqualTo(new HttpIngestSpec("0.0.0.0", 9000, Optional.of("abc"), 1 << 20, 8,
+                HttpIngestSpec.DEFAULT_MAX_WAIT, true, FILE + ":2"));
         assertThat(manifest.observers().get(0).config().getString("path")).isEqualTo("/data/abc/x");
         assertThat(manifest.observers().get(0).config().getList("list")).containsExactly("1");
         assertThat(parse("observers: []\n").http()).isEmpty();
@@ -142,7 +143,8 @@ class ManifestLoaderTest {
     @Test
     void readsTheTopLevelHttpBlockWithIngestOnOrOff() throws Exception {
         assertThat(parse("http: {port: 0, ingest: false}\n").http().orElseThrow())
-                .isEqualTo(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 4, false, FILE + ":1"));
+                .isEqualTo(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 4,
+                        HttpIngestSpec.DEFAULT_MAX_WAIT, false, FILE + ":1"));
         assertThat(parse("http: {port: 0}\n").http().orElseThrow().ingest()).isTrue();
         assertThatThrownBy(() -> parse("ingest:\n  http: {port: 1}\nhttp: {port: 2}\n"))
                 .hasMessage(FILE + ":3: http: the listener is configured twice, here and in ingest.http (" + FILE
@@ -182,6 +184,46 @@ class ManifestLoaderTest {
                 .hasMessageContaining("key 'resend': must be at least 1s, got 10ms");
         assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {}\n"))
                 .hasMessageContaining("key 'url': is required");
+    }
+
+    @Test
+    void readsKafkaIngestWithItsDefaultsAndProperties() throws Exception {
+        KafkaIngestSpec kafka = parse("""
+                ingest:
+                  kafka:
+                    bootstrap: broker-1:9092,broker-2:9092
+                    topic: model-metrics
+                    properties: {security.protocol: SSL, consumer.session.timeout.ms: 10000}
+                """).kafka().orElseThrow();
+
+        assertThat(kafka).isEqualTo(new KafkaIngestSpec("broker-1:9092,broker-2:9092", "model-metrics",
+                "visutility-monitor", KafkaIngestSpec.Guarantee.EXACTLY_ONCE, "monitor-dead-letters", 0,
+                Optional.empty(), Map.of("security.protocol", "SSL", "consumer.session.timeout.ms", "10000"),
+                FILE + ":3"));
+        assertThat(parse("observers: []\n").kafka()).isEmpty();
+    }
+
+    @Test
+    void aBadKafkaBlockNamesEachProblemWithItsLine() {
+        assertThatThrownBy(() -> parse("""
+                ingest:
+                  kafka: {topic: t, guarantee: maybe}
+                """)).hasMessage(FILE + ":2: ingest.kafka: key 'bootstrap': is required");
+        assertThatThrownBy(() -> parse("""
+                ingest:
+                  kafka:
+                    bootstrap: b:9092
+                    topic: t
+                    guarantee: maybe
+                """)).hasMessage(FILE + ":5: ingest.kafka: key 'guarantee': 'maybe' is not one of: exactly_once, at_least_once");
+        assertThatThrownBy(() -> parse("""
+                ingest:
+                  kafka: {bootstrap: b, topic: t, properties: [a]}
+                """)).hasMessage(FILE + ":2: ingest.kafka: key 'properties': expected a map of Kafka properties");
+        assertThatThrownBy(() -> parse("""
+                ingest:
+                  kafka: {bootstrap: b, topic: t, dead_letter_topic: t}
+                """)).hasMessageContaining("must not be the events topic 't'");
     }
 
     @Test

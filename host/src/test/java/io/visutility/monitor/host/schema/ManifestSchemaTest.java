@@ -40,6 +40,7 @@ class ManifestSchemaTest {
             Map.entry("RELOAD_KEYS", "/properties/reload/properties"),
             Map.entry("INGEST_KEYS", "/properties/ingest/properties"),
             Map.entry("HTTP_KEYS", "/definitions/http/properties"),
+            Map.entry("KAFKA_KEYS", "/definitions/kafka/properties"),
             Map.entry("LISTENER_KEYS", "/definitions/listener/properties"),
             Map.entry("STATUS_KEYS", "/properties/status/properties"),
             Map.entry("ALERTS_KEYS", "/properties/alerts/properties"),
@@ -83,11 +84,12 @@ class ManifestSchemaTest {
     }
 
     @Test
-    void everyMapOfTheSchemaRefusesUnknownKeysExceptConfigAndPins() {
+    void everyMapOfTheSchemaRefusesUnknownKeysExceptConfigPinsAndKafkaProperties() {
         List<String> open = new ArrayList<>();
         collectOpenMaps(schema, "", open);
         assertThat(open).containsExactlyInAnyOrder("/properties/plugins/properties/verify",
-                "/definitions/observer/properties/config", "/definitions/strategy/properties/config");
+                "/definitions/observer/properties/config", "/definitions/strategy/properties/config",
+                "/definitions/kafka/properties/properties");
     }
 
     @Test
@@ -96,6 +98,8 @@ class ManifestSchemaTest {
         assertThat(texts(schema.at("/definitions/dispatch/properties/when_full/enum")))
                 .isEqualTo(lowerCase(OverflowPolicy.values()));
         assertThat(texts(schema.at("/definitions/observer/properties/events/items/enum"))).isEqualTo(ModelMetricEvent.TYPES);
+        assertThat(texts(schema.at("/definitions/kafka/properties/guarantee/enum")))
+                .isEqualTo(lowerCase(io.visutility.monitor.host.manifest.KafkaIngestSpec.Guarantee.values()));
     }
 
     @Test
@@ -113,7 +117,11 @@ class ManifestSchemaTest {
                   verify: {console-logger: %s}
                 reload: {watch: false, debounce: 500ms}
                 http: {bind: 0.0.0.0, port: 8480, token: "${MONITOR_TOKEN}", max_body_bytes: 65536, threads: 8,
-                       ingest: false}
+                       max_wait: 2s, ingest: false}
+                ingest:
+                  kafka: {bootstrap: "${KAFKA_BOOTSTRAP}", topic: model-metrics, application_id: monitor,
+                          guarantee: at_least_once, dead_letter_topic: dead, standby_replicas: 1,
+                          state_dir: /var/lib/monitor, properties: {security.protocol: SSL, linger.ms: 5}}
                 status: {resolve_after: 12h, max_models: 500}
                 alerts:
                   alertmanager: {url: "http://127.0.0.1:9093", headers: ["Authorization: Bearer x"], resend: 30s}

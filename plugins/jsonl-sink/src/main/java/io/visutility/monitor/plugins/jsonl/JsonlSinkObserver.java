@@ -6,9 +6,14 @@ import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.api.WireFormat;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +26,10 @@ import org.pf4j.Extension;
  * be replayed with {@code monitor run --replay}. A file that exists is continued, never
  * truncated. With {@code max_bytes} the file is rotated before it would grow past that size:
  * {@code events.jsonl} becomes {@code events.jsonl.1}, the older ones shift up, and at most
- * {@code keep} rotated files are kept. Writes are buffered and flushed on {@link #stop()}.
+ * {@code keep} rotated files are kept. Writes are buffered and flushed on {@link #stop()}. Each
+ * line is encoded whole before any of it is written: an event that cannot be written as UTF-8 (a
+ * name holding half a surrogate pair, from code in the host's JVM) fails alone, and leaves
+ * nothing of itself in the file.
  *
  * <p>Settings: {@code path} (required), {@code max_bytes} (0, the default: never rotate),
  * {@code keep} (5).
@@ -35,8 +43,10 @@ public final class JsonlSinkObserver implements Observer {
     private Path path;
     private long maxBytes;
     private int keep;
-    private Writer writer;
+    private OutputStream out;
     private long size;
+    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
     @Override
     public synchronized void start(ObserverContext ctx) throws IOException {
@@ -60,31 +70,37 @@ public final class JsonlSinkObserver implements Observer {
 
     @Override
     public synchronized void onEvent(ModelMetricEvent event) throws IOException {
-        String line = line(event);
-        long bytes = line.getBytes(StandardCharsets.UTF_8).length;
+        ByteBuffer line;
+        try {
+            line = utf8.encode(CharBuffer.wrap(line(event)));
+        } catch (CharacterCodingException e) {
+            throw new IOException("event not written: it is not valid UTF-16 (an unpaired surrogate in "
+                    + event.model() + "); nothing of it went to " + path, e);
+        }
+        int bytes = line.remaining();
         if (maxBytes > 0 && size > 0 && size + bytes > maxBytes) {
             rotate();
         }
-        writer.write(line);
+        out.write(line.array(), line.arrayOffset() + line.position(), bytes);
         size += bytes;
     }
 
     @Override
     public synchronized void stop() throws IOException {
-        if (writer != null) {
-            writer.close();
-            writer = null;
+        if (out != null) {
+            out.close();
+            out = null;
         }
     }
 
     private void open() throws IOException {
-        writer = new BufferedWriter(Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+        out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE), 8192);
         size = Files.size(path);
     }
 
     private void rotate() throws IOException {
-        writer.close();
+        out.close();
         Files.deleteIfExists(rotated(keep));
         for (int i = keep - 1; i >= 1; i--) {
             if (Files.exists(rotated(i))) {

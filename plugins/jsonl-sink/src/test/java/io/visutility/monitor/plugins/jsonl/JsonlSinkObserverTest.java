@@ -72,6 +72,23 @@ class JsonlSinkObserverTest {
     }
 
     @Test
+    void anEventThatIsNotValidUnicodeFailsAloneAndLeavesNothingOfItselfInTheFile() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        JsonlSinkObserver sink = new JsonlSinkObserver();
+        sink.start(context(Map.of("path", file.toString())));
+        sink.onEvent(new InferenceLatency(MODEL, 1, T));
+
+        assertThatThrownBy(() -> sink.onEvent(new InferenceLatency(new ModelVersion("a\ud800", "v1"), 2, T)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith("event not written: it is not valid UTF-16 (an unpaired surrogate in a");
+        sink.onEvent(new InferenceLatency(MODEL, 3, T));
+        sink.stop();
+
+        assertThat(Files.readAllLines(file)).extracting(line -> line.replaceAll(".*\"latency_ms\":(\\d+).*", "$1"))
+                .containsExactly("1", "3");
+    }
+
+    @Test
     void rotatesBySizeAndKeepsAtMostKeepFiles() throws Exception {
         Path file = dir.resolve("events.jsonl");
         int lineBytes = JsonlSinkObserver.line(new InferenceLatency(MODEL, 100, T)).length();
