@@ -114,7 +114,7 @@ public final class IngestHarness {
         bus.register("count", EventFilter.ALL, event -> seen.incrementAndGet(), DispatchPolicy.SYNC);
         AtomicLong accepted = new AtomicLong();
         try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20,
-                clients, HttpIngestSpec.DEFAULT_MAX_WAIT, "bench"), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE, HttpIngest.MetricsWriter.NONE)) {
+                clients, HttpIngestSpec.DEFAULT_MAX_WAIT, true, "bench"), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE, HttpIngest.MetricsWriter.NONE)) {
             URI uri = URI.create("http://127.0.0.1:" + http.port() + "/v1/events");
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson")

@@ -231,7 +231,8 @@ class HttpIngestIT {
         HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/healthz"))
                 .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).isEqualTo("{\"status\":\"running\",\"last_reload_error\":null}");
+        assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"problems\":[],\"last_reload_error\":null,"
+                + "\"reload\":{\"last_error\":null,\"last_failed_jar\":null}}");
         HttpResponse<String> lowerCaseScheme = client.send(HttpRequest.newBuilder(base.resolve("/healthz"))
                 .header("Authorization", "bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(lowerCaseScheme.statusCode()).as("the scheme is case-insensitive").isEqualTo(200);

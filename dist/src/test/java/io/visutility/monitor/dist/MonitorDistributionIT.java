@@ -206,7 +206,7 @@ class MonitorDistributionIT {
             Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
 
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
-            assertThat(result.stderr()).contains(dist.manifest() + ":3: ingest.http: cannot listen on 127.0.0.1:"
+            assertThat(result.stderr()).contains(dist.manifest() + ":3: http: cannot listen on 127.0.0.1:"
                     + taken.getLocalPort() + ": Address already in use");
             assertThat(result.stdout()).isEmpty();
         }

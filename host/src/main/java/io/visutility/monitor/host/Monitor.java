@@ -2,6 +2,8 @@ package io.visutility.monitor.host;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.visutility.monitor.host.bus.EventBus;
+import io.visutility.monitor.host.bus.EventFilter;
+import io.visutility.monitor.host.bus.Registration;
 import io.visutility.monitor.host.bus.ObserverStats;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import io.visutility.monitor.host.manifest.KafkaIngestSpec;
@@ -13,11 +15,15 @@ import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
+import io.visutility.monitor.host.reload.ReloadHistory;
+import io.visutility.monitor.host.status.ModelStatus;
+import io.visutility.monitor.host.status.StatusRecorder;
 import io.visutility.monitor.host.telemetry.PluginMetrics;
 import io.visutility.monitor.host.telemetry.TelemetrySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,15 +69,20 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     private volatile String lastReloadError;
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
+    private final ModelStatus status;
+    private final Registration statusLane;
+    private final ReloadHistory history = new ReloadHistory(Clock.systemUTC());
 
     private Monitor(Manifest manifest, PluginHost plugins, PrometheusRegistry registry, EventBus bus,
-                    ObserverSet observers) {
+                    ObserverSet observers, ModelStatus status, Registration statusLane) {
         this.manifest = manifest;
         this.plugins = plugins;
         this.registry = registry;
         this.bus = bus;
         this.observers = observers;
-        this.reloads = new PluginReloads(plugins, observers);
+        this.status = status;
+        this.statusLane = statusLane;
+        this.reloads = new PluginReloads(plugins, observers, history);
     }
 
     /**
@@ -87,9 +98,18 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             ExtensionCatalog catalog = loadPlugins(plugins, manifest);
             PrometheusRegistry registry = new PrometheusRegistry();
             EventBus bus = new EventBus();
-            ObserverSet observers = ObserverSet.start(manifest, catalog, bus, new PluginMetrics(registry),
-                    plugins::current);
-            return new Monitor(manifest, plugins, registry, bus, observers);
+            ModelStatus status = new ModelStatus(manifest.status());
+            Registration statusLane = bus.register("status", EventFilter.ALL, new StatusRecorder(status),
+                    StatusRecorder.LANE);
+            ObserverSet observers;
+            try {
+                observers = ObserverSet.start(manifest, catalog, bus, new PluginMetrics(registry), plugins::current,
+                        status);
+            } catch (ManifestException | RuntimeException | Error e) {
+                statusLane.close();
+                throw e;
+            }
+            return new Monitor(manifest, plugins, registry, bus, observers, status, statusLane);
         } catch (ManifestException | RuntimeException | Error e) {
             plugins.close();
             throw e;
@@ -117,6 +137,21 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     /** The registry of the metrics the observers publish; the host's own telemetry joins it. */
     public PrometheusRegistry metricsRegistry() {
         return registry;
+    }
+
+    /** Each model version's health, series and last values. */
+    public ModelStatus status() {
+        return status;
+    }
+
+    /** The host's status lane's counters (its drops show there). */
+    public ObserverStats statusLaneStats() {
+        return statusLane.stats();
+    }
+
+    /** The recent reloads and the last failed jar reload. */
+    public ReloadHistory reloadHistory() {
+        return history;
     }
 
     /** The manifest this host runs now. */
@@ -148,6 +183,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     public void manifestUnreadable(String problem) {
         lastReloadError = problem;
         reloadsFailed.incrementAndGet();
+        history.record(ReloadHistory.Kind.MANIFEST, false, manifest.file().toString(), problem);
         LOG.error("reload: {}; keeping the running configuration until it can be read", problem);
     }
 
@@ -159,6 +195,16 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     /** What the plugins folder provides now, and what failed to load. */
     public ExtensionCatalog catalog() {
         return plugins.catalog();
+    }
+
+    /** The SHA-256 of the running jar of plugin {@code id}, if it runs. */
+    public Optional<String> pluginDigest(String id) throws IOException {
+        return plugins.loadedDigest(id);
+    }
+
+    /** Enabled observers waiting for a plugin that provides their type: name to type. */
+    public Map<String, String> waitingObservers() {
+        return observers.waiting();
     }
 
     /** The names of the running observers. */
@@ -183,7 +229,14 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
             }
             if (!HttpIngestSpec.sameListener(manifest.http(), next.http())) {
                 String where = next.http().map(HttpIngestSpec::where).orElse(next.file().toString());
-                throw new ManifestException(where + ": ingest.http: cannot change while running; restart the host");
+                throw new ManifestException(where + ": http (or ingest.http): cannot change while running; "
+                        + "restart the host");
+            }
+            if (!manifest.status().equals(next.status())) {
+                throw new ManifestException(next.file() + ": status: cannot change while running; restart the host");
+            }
+            if (!manifest.alerts().equals(next.alerts())) {
+                throw new ManifestException(next.file() + ": alerts: cannot change while running; restart the host");
             }
             if (!KafkaIngestSpec.sameStream(manifest.kafka(), next.kafka())) {
                 String where = next.kafka().map(KafkaIngestSpec::where).orElse(next.file().toString());
@@ -203,15 +256,19 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
                         + " upgraded to the pinned jar)");
             }
             manifest = next;
+            status.retainObservers(observers.names());
             // State first, log line last: whoever reads the line finds /healthz and the counters agreeing.
             lastReloadError = null;
             reloadsOk.incrementAndGet();
+            history.record(ReloadHistory.Kind.MANIFEST, true, next.file().toString(),
+                    changes.isEmpty() ? "no observer changed" : changes);
             startWaiting();
             LOG.info("reload: manifest {}: {}", next.file(), changes.isEmpty() ? "no observer changed" : changes);
             return true;
         } catch (ManifestException e) {
             lastReloadError = e.getMessage();
             reloadsFailed.incrementAndGet();
+            history.record(ReloadHistory.Kind.MANIFEST, false, manifest.file().toString(), e.getMessage());
             LOG.error("reload: rejected {}; keeping the running configuration:{}{}", manifest.file(),
                     System.lineSeparator(), e.getMessage());
             startWaiting(); // a pinned jar that loaded before the rejection may provide a waiting type
@@ -366,7 +423,10 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
                 }
                 continue;
             }
-            plugins.load(jar);
+            if (plugins.load(jar).isEmpty()) {
+                String name = jar.getFileName().toString();
+                history.record(ReloadHistory.Kind.JAR, false, name, "not loaded: " + reloads.problemOf(name));
+            }
         }
         reloads.added(before);
         reloadsOk.incrementAndGet();
@@ -423,6 +483,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             synchronized (this) {
+                statusLane.close();
                 observers.close();
                 plugins.close();
             }

@@ -5,6 +5,7 @@ import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.PluginHost;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
+import io.visutility.monitor.host.reload.ReloadHistory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Replaces, removes and adds plugins along their dependencies, holding or stopping the observers
  * that need them: a plugin's replacement reloads the plugins that depend on it (optionally too),
  * and the observers that need any of them, or looked up extensions one of them contributes, are
- * held and then resumed with the events held meanwhile.
+ * held and then resumed with the events held meanwhile. Each outcome is recorded in the reload
+ * history ({@code GET /v1/reloads}).
  *
  * <p>Not thread-safe: {@link Monitor} calls it under its own lock, the one control path of PF4J.
  */
@@ -31,10 +33,18 @@ final class PluginReloads {
 
     private final PluginHost plugins;
     private final ObserverSet observers;
+    private final ReloadHistory history;
 
-    PluginReloads(PluginHost plugins, ObserverSet observers) {
+    PluginReloads(PluginHost plugins, ObserverSet observers, ReloadHistory history) {
         this.plugins = plugins;
         this.observers = observers;
+        this.history = history;
+    }
+
+    /** Why the jar {@code name} failed to load or waits, as the plugin catalog says. */
+    String problemOf(String name) {
+        return plugins.catalog().problems().stream().filter(p -> p.jar().equals(name)).map(PluginProblem::reason)
+                .findFirst().orElse("see the log");
     }
 
     /** The ids of the loaded plugins. */
@@ -60,10 +70,14 @@ final class PluginReloads {
             return plugins.catalog();
         });
         String version = loaded.get().map(PluginInfo::version).orElse(old.version() + " (kept)");
-        if (loaded.get().isEmpty()) {
-            String jarName = jar.getFileName().toString();
-            String why = plugins.catalog().problems().stream().filter(p -> p.jar().equals(jarName))
-                    .map(PluginProblem::reason).findFirst().orElse("see the log");
+        String jarName = jar.getFileName().toString();
+        if (loaded.get().isPresent()) {
+            history.record(ReloadHistory.Kind.JAR, true, jarName,
+                    "plugin " + old.id() + " " + old.version() + " -> " + version);
+        } else {
+            String why = problemOf(jarName);
+            history.record(ReloadHistory.Kind.JAR, false, jarName,
+                    "not loaded: " + why + "; " + old.id() + " " + old.version() + " kept");
             LOG.error("reload: plugin {} from {} failed: {}; going back to {} {}", old.id(), jarName, why, old.id(),
                     old.version());
         }
@@ -96,6 +110,8 @@ final class PluginReloads {
             return plugins.catalog();
         });
         gone.remove(old.id());
+        history.record(ReloadHistory.Kind.JAR, true, old.jar(), "plugin " + old.id() + " " + old.version() + " removed"
+                + (gone.isEmpty() ? "" : "; plugins that need it wait for it: " + String.join(", ", gone)));
         LOG.info("reload: plugin {} {} removed ({}){}{}{}{}", old.id(), old.version(), old.jar(),
                 gone.isEmpty() ? "" : ", plugins that need it wait for it: " + String.join(", ", gone),
                 retired.isEmpty() ? "" : ", observers stopped: " + String.join(", ", retired),
@@ -117,6 +133,8 @@ final class PluginReloads {
         ExtensionCatalog catalog = plugins.catalog();
         for (PluginInfo plugin : catalog.plugins()) {
             if (added.contains(plugin.id())) {
+                history.record(ReloadHistory.Kind.JAR, true, plugin.jar(),
+                        "plugin " + plugin.id() + " " + plugin.version() + " added");
                 LOG.info("reload: plugin {} {} added ({})", plugin.id(), plugin.version(), plugin.jar());
             }
         }

@@ -1,5 +1,6 @@
 package io.visutility.monitor.api;
 
+import java.time.Instant;
 import java.util.List;
 import org.pf4j.ExtensionPoint;
 import org.slf4j.Logger;
@@ -66,5 +67,23 @@ public interface ObserverContext {
      */
     default <T extends ExtensionPoint> List<T> extensions(Class<T> type) {
         return List.of();
+    }
+
+    /**
+     * Tells the host what this observer's drift strategy concluded about a model version, so
+     * that the host can keep the model's health ({@code ok}, {@code warning}, {@code drift}), plot
+     * the score and alert on it. Call it for each verdict (STABLE ones too: a STABLE verdict
+     * clears a warning). The host keeps the health across hot reloads; the observer keeps no
+     * copy of it for the host. Thread-safe; cheap enough to call for every event. The default,
+     * for contexts made in plugin tests, does nothing.
+     *
+     * @param model     the model version the verdict is about
+     * @param at        the event time of the event that led to it
+     * @param verdict   the verdict
+     * @param triggered whether the observer acted on it (a retraining trigger fired), for the
+     *                  trigger markers of the status page
+     * @since 0.2.0
+     */
+    default void reportVerdict(ModelVersion model, Instant at, Verdict verdict, boolean triggered) {
     }
 }

@@ -4,14 +4,18 @@ import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.ExtensionType;
 import io.visutility.monitor.api.Metrics;
 import io.visutility.monitor.api.ModelMetricEvent;
+import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.api.Verdict;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.pf4j.ExtensionPoint;
@@ -19,7 +23,8 @@ import org.slf4j.Logger;
 
 /**
  * Runs an {@link Observer} as the host does, with a recording context: settings from YAML (the
- * host's parser and unknown-key check), log lines and metrics captured, an optional strategy.
+ * host's parser and unknown-key check), log lines, metrics and reported verdicts captured, an
+ * optional strategy.
  * Events are delivered on the calling thread, one at a time.
  *
  * <pre>{@code
@@ -43,6 +48,7 @@ public final class TestObserver implements AutoCloseable {
     private String strategyConfig = "";
     private RecordingLogger logger;
     private final RecordingMetrics metrics = new RecordingMetrics();
+    private final List<ReportedVerdict> verdicts = new CopyOnWriteArrayList<>();
     private boolean started;
     private String strategyType = "";
     private final Map<Class<?>, List<Supplier<?>>> extensions = new LinkedHashMap<>();
@@ -168,6 +174,27 @@ public final class TestObserver implements AutoCloseable {
         return observer;
     }
 
+    /**
+     * A verdict the observer reported with {@link ObserverContext#reportVerdict}.
+     *
+     * @param model     the model version it is about
+     * @param at        the event time it gave
+     * @param verdict   the verdict
+     * @param triggered whether it said it acted on it
+     * @since 0.2.0
+     */
+    public record ReportedVerdict(ModelVersion model, Instant at, Verdict verdict, boolean triggered) {
+    }
+
+    /**
+     * The verdicts the observer reported to the host so far, oldest first.
+     *
+     * @since 0.2.0
+     */
+    public List<ReportedVerdict> verdicts() {
+        return List.copyOf(verdicts);
+    }
+
     /** Calls {@code stop} once, if it started. */
     @Override
     public void close() throws Exception {
@@ -232,6 +259,12 @@ public final class TestObserver implements AutoCloseable {
                 found.add(type.cast(extension.get()));
             }
             return found;
+        }
+
+        @Override
+        public void reportVerdict(ModelVersion model, Instant at, Verdict verdict, boolean triggered) {
+            verdicts.add(new ReportedVerdict(Objects.requireNonNull(model, "model"), Objects.requireNonNull(at, "at"),
+                    Objects.requireNonNull(verdict, "verdict"), triggered));
         }
     }
 }

@@ -61,6 +61,7 @@ class TestKitTest {
         @Override
         public void onEvent(ModelMetricEvent event) {
             Verdict verdict = strategy.evaluate(event);
+            context.reportVerdict(event.model(), event.timestamp(), verdict, verdict.level() == Verdict.Level.DRIFT);
             if (verdict.level() == Verdict.Level.DRIFT) {
                 drifts.inc(1, event.model().name());
                 context.logger().warn("{} {} {}: {}", prefix, event.model().name(), event.model().version(), verdict.reason());
@@ -143,6 +144,11 @@ class TestKitTest {
             assertThat(observer.logLines()).containsExactly("WARN SLOW ranker v7: over 100 ms", "WARN SLOW other v1: over 100 ms");
             assertThat(observer.metrics().counterValue("test_drifts", "ranker")).isEqualTo(1.0);
             assertThat(observer.metrics().counterValue("test_drifts", "nobody")).isZero();
+            assertThat(observer.verdicts()).extracting(v -> v.model().name(), v -> v.verdict().level(),
+                    TestObserver.ReportedVerdict::triggered).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("ranker", Verdict.Level.STABLE, false),
+                    org.assertj.core.groups.Tuple.tuple("ranker", Verdict.Level.DRIFT, true),
+                    org.assertj.core.groups.Tuple.tuple("other", Verdict.Level.DRIFT, true));
         }
     }
 

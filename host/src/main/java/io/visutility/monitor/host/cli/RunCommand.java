@@ -1,14 +1,15 @@
 package io.visutility.monitor.host.cli;
 
 import io.visutility.monitor.host.Monitor;
+import io.visutility.monitor.host.alerts.AlertmanagerSender;
 import io.visutility.monitor.host.cluster.KafkaIngest;
-import io.visutility.monitor.host.ingest.HttpIngest;
 import io.visutility.monitor.host.ingest.JsonLinesReplay;
 import io.visutility.monitor.host.ingest.ReplaySummary;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.reload.ReloadWatcher;
 import io.visutility.monitor.host.telemetry.HostMetrics;
+import io.visutility.monitor.host.web.HttpListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -72,11 +73,10 @@ final class RunCommand implements Callable<Integer> {
         if (monitor.manifest().http().isPresent()) {
             HttpIngestSpec http = monitor.manifest().http().get();
             try {
-                front.addFirst(HttpIngest.start(http, monitor.bus(), Clock.systemUTC(), monitor::lastReloadError,
-                        metrics, metrics));
+                front.addFirst(HttpListener.start(http, monitor, Clock.systemUTC(), metrics, metrics));
             } catch (IOException e) {
                 // An address in use or that does not resolve: the manifest asks for what cannot run here.
-                throw new ManifestException(http.where() + ": ingest.http: cannot listen on " + http.bind() + ":"
+                throw new ManifestException(http.where() + ": http: cannot listen on " + http.bind() + ":"
                         + http.port() + ": " + e.getMessage());
             }
         }
@@ -84,6 +84,10 @@ final class RunCommand implements Callable<Integer> {
             KafkaIngest stream = KafkaIngest.start(monitor.manifest().kafka().get(), monitor.bus(), metrics);
             front.addFirst(stream);
             metrics.add(stream);
+        }
+        if (monitor.manifest().alerts().isPresent()) {
+            front.addFirst(AlertmanagerSender.start(monitor.manifest().alerts().get(), monitor.status(),
+                    Clock.systemUTC()));
         }
         if (input == null) {
             LOG.info("running with observers {}; stop with Ctrl-C or SIGTERM", monitor.observerNames());

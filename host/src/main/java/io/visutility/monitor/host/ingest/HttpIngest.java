@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
@@ -25,6 +26,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code next_index}, the first event not placed, from which the client sends again). Requests beyond the
  * request threads and a queue of 64 are refused (logged). {@code GET /healthz} answers {@code 200}
  * with the host's state as JSON; {@code GET /metrics} the host's metrics in the Prometheus text
- * format.
+ * format. Without {@link HttpIngestSpec#ingest()} there is no {@code /v1/events}; other features
+ * add their paths with {@link #serve}.
  *
  * <p>Thread-safety: requests run on a bounded pool of threads; the bus is thread-safe.
  */
@@ -79,7 +82,7 @@ public final class HttpIngest implements AutoCloseable {
     private final EventBus bus;
     private final HttpIngestSpec spec;
     private final Clock clock;
-    private final Supplier<String> lastReloadError;
+    private final Supplier<? extends JsonNode> health;
     private final IngestCounter counter;
     private final MetricsWriter metrics;
 
@@ -103,12 +106,12 @@ public final class HttpIngest implements AutoCloseable {
         void write(OutputStream out) throws IOException;
     }
 
-    private HttpIngest(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<String> lastReloadError,
+    private HttpIngest(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<? extends JsonNode> health,
                        IngestCounter counter, MetricsWriter metrics) throws IOException {
         this.spec = spec;
         this.bus = bus;
         this.clock = clock;
-        this.lastReloadError = lastReloadError;
+        this.health = health;
         this.counter = counter;
         this.metrics = metrics;
         this.server = HttpServer.create(new InetSocketAddress(spec.bind(), spec.port()), 0);
@@ -123,7 +126,9 @@ public final class HttpIngest implements AutoCloseable {
                 throw e;
             }
         });
-        server.createContext("/v1/events", this::events);
+        if (spec.ingest()) {
+            server.createContext("/v1/events", this::events);
+        }
         server.createContext("/healthz", this::health);
         server.createContext("/metrics", this::metrics);
     }
@@ -131,17 +136,41 @@ public final class HttpIngest implements AutoCloseable {
     /**
      * Starts listening.
      *
-     * @param lastReloadError the last reload error to report on {@code /healthz}, or null
-     * @param counter         told how many events were accepted and rejected
-     * @param metrics         what {@code GET /metrics} answers
+     * @param health  what {@code GET /healthz} answers, made at each request
+     * @param counter told how many events were accepted and rejected
+     * @param metrics what {@code GET /metrics} answers
      */
-    public static HttpIngest start(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<String> lastReloadError,
+    public static HttpIngest start(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<? extends JsonNode> health,
                                    IngestCounter counter, MetricsWriter metrics) throws IOException {
-        HttpIngest ingest = new HttpIngest(spec, bus, clock, lastReloadError, counter, metrics);
+        return start(spec, bus, clock, health, counter, metrics, ingest -> { });
+    }
+
+    /**
+     * Starts listening, with the paths {@code routes} adds ({@link #serve}) in place before the
+     * first request.
+     */
+    public static HttpIngest start(HttpIngestSpec spec, EventBus bus, Clock clock, Supplier<? extends JsonNode> health,
+                                   IngestCounter counter, MetricsWriter metrics, Consumer<HttpIngest> routes)
+            throws IOException {
+        HttpIngest ingest = new HttpIngest(spec, bus, clock, health, counter, metrics);
+        try {
+            routes.accept(ingest);
+        } catch (RuntimeException e) {
+            ingest.close();
+            throw e;
+        }
         ingest.server.start();
-        LOG.info("http ingest listening on {}:{}{}", spec.bind(), ingest.port(),
-                spec.token().isPresent() ? " (bearer token required)" : "");
+        LOG.info("{} listening on {}:{}{}", spec.ingest() ? "http ingest" : "http (ingest off)", spec.bind(),
+                ingest.port(), spec.token().isPresent() ? " (bearer token required)" : "");
         return ingest;
+    }
+
+    /**
+     * Serves {@code path} (and the paths under it) with {@code handler} on this listener's threads.
+     * The handler checks the token itself ({@link #refusedWithoutToken}): some paths are public.
+     */
+    public void serve(String path, HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     /** The port it listens on (the chosen one when the manifest says 0). */
@@ -234,14 +263,8 @@ public final class HttpIngest implements AutoCloseable {
             if (refusedWithoutToken(exchange)) {
                 return;
             }
-            ObjectNode answer = MAPPER.createObjectNode().put("status", "running");
-            String error = lastReloadError.get();
-            if (error == null) {
-                answer.putNull("last_reload_error");
-            } else {
-                answer.put("last_reload_error", error);
-            }
-            respond(exchange, 200, answer);
+            JsonNode answer = health.get();
+            respond(exchange, 200, answer == null ? MAPPER.createObjectNode().put("status", "ok") : answer);
         }
     }
 
@@ -269,7 +292,7 @@ public final class HttpIngest implements AutoCloseable {
     }
 
     /** Answers 401 and returns true if a token is configured and the request does not carry it. */
-    private boolean refusedWithoutToken(HttpExchange exchange) throws IOException {
+    public boolean refusedWithoutToken(HttpExchange exchange) throws IOException {
         if (authorized(exchange)) {
             return false;
         }
@@ -312,7 +335,13 @@ public final class HttpIngest implements AutoCloseable {
         return MAPPER.createObjectNode().put("error", message);
     }
 
-    private void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    /** Counts a request answered with {@code status} by a handler that writes its own body. */
+    public void answered(int status) {
+        counter.answered(status);
+    }
+
+    /** Answers {@code status} with {@code body} as JSON, counted in {@code monitor_http_requests_total}. */
+    public void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
         counter.answered(status);
         byte[] bytes = MAPPER.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -1,5 +1,7 @@
 package io.visutility.monitor.host.manifest;
 
+import io.visutility.monitor.host.alerts.AlertsSpec;
+import io.visutility.monitor.host.status.StatusSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,13 +16,16 @@ import java.util.Optional;
  * @param watch      {@code reload.watch}: hot reload on changes to the plugins folder and this file
  * @param debounce   {@code reload.debounce}: how long changes must settle before a reload
  * @param observers  the observer entries, enabled or not, in file order
- * @param http       the {@code ingest.http} block, if HTTP ingest is on
+ * @param http       the HTTP listener ({@code http} or {@code ingest.http}), if there is one
  * @param kafka      the {@code ingest.kafka} block, if this host is one of a cluster reading a topic
  * @param pins       {@code plugins.verify}: plugin id to the SHA-256 (lower-case hex) its jar must have
  * @param lines      where {@code plugins.dir} and each {@code plugins.verify.<id>} are written, for messages
+ * @param status     the {@code status} block: drift resolution and how many model versions are kept
+ * @param alerts     the {@code alerts.alertmanager} block, if model health goes to Alertmanager
  */
 public record Manifest(Path file, Path pluginsDir, boolean watch, Duration debounce, List<ObserverSpec> observers,
-                       Optional<HttpIngestSpec> http, Optional<KafkaIngestSpec> kafka, Map<String, String> pins, Map<String, SourceLocation> lines) {
+                       Optional<HttpIngestSpec> http, Optional<KafkaIngestSpec> kafka, Map<String, String> pins,
+                       Map<String, SourceLocation> lines, StatusSpec status, Optional<AlertsSpec> alerts) {
 
     /** The default {@code reload.debounce}. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);

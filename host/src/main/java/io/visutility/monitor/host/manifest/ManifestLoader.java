@@ -5,6 +5,8 @@ import io.visutility.monitor.api.Settings;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.OverflowPolicy;
+import io.visutility.monitor.host.alerts.AlertsSpec;
+import io.visutility.monitor.host.status.StatusSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -64,12 +66,18 @@ public final class ManifestLoader {
     static final int MAX_DEPTH = 20;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest");
+    private static final List<String> TOP_KEYS = List.of("plugins", "reload", "observers", "ingest", "http", "status",
+            "alerts");
     private static final List<String> INGEST_KEYS = List.of("http", "kafka");
     private static final List<String> KAFKA_KEYS = List.of("bootstrap", "topic", "application_id", "guarantee",
             "dead_letter_topic", "standby_replicas", "state_dir", "properties");
     private static final List<String> HTTP_KEYS = List.of("bind", "port", "token", "max_body_bytes", "threads",
             "max_wait");
+    /** The top-level {@code http} block: the listener's keys, and whether it takes events. */
+    private static final List<String> LISTENER_KEYS = concat(HTTP_KEYS, List.of("ingest"));
+    private static final List<String> STATUS_KEYS = List.of("resolve_after", "max_models");
+    private static final List<String> ALERTS_KEYS = List.of("alertmanager");
+    private static final List<String> ALERTMANAGER_KEYS = List.of("url", "headers", "resend");
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** SnakeYAML's context of a syntax error, such as "while parsing a flow sequence". */
     private static final Pattern CONTEXT = Pattern.compile("while (?:parsing|scanning) an? ([a-z -]+)");
@@ -188,10 +196,20 @@ public final class ManifestLoader {
                     ? mapping(top.get("ingest").getValueNode(), "ingest", INGEST_KEYS) : Map.of();
             Optional<HttpIngestSpec> http = http(valueOf(ingest.get("http")));
             Optional<KafkaIngestSpec> kafka = kafka(valueOf(ingest.get("kafka")));
+            if (top.containsKey("http")) {
+                if (http.isPresent()) {
+                    problem(top.get("http").getKeyNode(), "http", "the listener is configured twice, here and in "
+                            + "ingest.http (" + http.get().where() + "); keep one (http: with ingest: true is the same)");
+                }
+                Node node = top.get("http").getValueNode();
+                http = listener(node, "http", LISTENER_KEYS, true);
+            }
+            StatusSpec status = status(valueOf(top.get("status")), root);
+            Optional<AlertsSpec> alerts = alerts(valueOf(top.get("alerts")));
             if (!problems.isEmpty()) {
                 throw new ManifestException(problems);
             }
-            return new Manifest(file, pluginsDir, watch, debounce, observers, http, kafka, pins, lines);
+            return new Manifest(file, pluginsDir, watch, debounce, observers, http, kafka, pins, lines, status, alerts);
         }
 
         /** {@code plugins.dir}, resolved against the manifest's folder. */
@@ -227,8 +245,46 @@ public final class ManifestLoader {
             if (node == null) {
                 return Optional.empty();
             }
-            Settings http = settings(node, "ingest.http", "ingest.http", node, HTTP_KEYS);
+            return listener(node, "ingest.http", HTTP_KEYS, false);
+        }
+
+        /** {@code alerts.alertmanager}: where model health goes as alerts. */
+        private Optional<AlertsSpec> alerts(Node node) {
+            if (node == null) {
+                return Optional.empty();
+            }
+            Map<String, NodeTuple> keys = mapping(node, "alerts", ALERTS_KEYS);
+            if (!keys.containsKey("alertmanager")) {
+                return Optional.empty();
+            }
+            Node block = keys.get("alertmanager").getValueNode();
+            Settings am = settings(block, "alerts.alertmanager", "alerts.alertmanager", block, ALERTMANAGER_KEYS);
             try {
+                return Optional.of(AlertsSpec.read(am));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        /** {@code status}: how long a drift lasts, how many model versions are kept. */
+        private StatusSpec status(Node node, Node root) {
+            try {
+                return StatusSpec.read(settings(node, "status", "status", root, STATUS_KEYS));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return StatusSpec.DEFAULT;
+            }
+        }
+
+        /**
+         * The listener's block at {@code path}: {@code http} (whose {@code ingest} key says
+         * whether it takes events) or {@code ingest.http} (which always does).
+         */
+        private Optional<HttpIngestSpec> listener(Node node, String path, List<String> keys, boolean topLevel) {
+            Settings http = settings(node, path, path, node, keys);
+            try {
+                boolean ingest = !topLevel || http.getBoolean("ingest", true);
                 String bind = http.getString("bind", "127.0.0.1");
                 long port = http.getLong("port", 8480);
                 if (port < 0 || port > 65535) {
@@ -250,7 +306,7 @@ public final class ManifestLoader {
                 if (maxWait.isNegative() || maxWait.isZero()) {
                     throw http.invalid("max_wait", "must be > 0, got " + maxWait.toMillis() + "ms");
                 }
-                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads, maxWait,
+                return Optional.of(new HttpIngestSpec(bind, (int) port, token, maxBody, (int) threads, maxWait, ingest,
                         at(node).toString()));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
@@ -674,6 +730,12 @@ public final class ManifestLoader {
         private static String oneLine(String message) {
             return message == null ? "" : message.strip().replaceAll("\\s*\\n\\s*", "; ");
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     /** Builds plain Java values (String, Long, Double, Boolean, List, Map) from composed nodes. */

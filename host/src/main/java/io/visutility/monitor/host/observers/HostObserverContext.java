@@ -2,15 +2,20 @@ package io.visutility.monitor.host.observers;
 
 import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.Metrics;
+import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.api.Verdict;
 import io.visutility.monitor.host.manifest.ObserverSpec;
 import io.visutility.monitor.host.manifest.StrategySpec;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.ExtensionClass;
+import io.visutility.monitor.host.status.VerdictSink;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -33,16 +38,19 @@ final class HostObserverContext implements ObserverContext {
     private final Metrics metrics;
     private final Supplier<ExtensionCatalog> catalog;
     private final Set<String> lookups = ConcurrentHashMap.newKeySet();
+    private final VerdictSink verdicts;
 
     /**
      * @param strategyClass the entry's strategy type, or null if it configures none
      * @param catalog       what the plugins provide now
+     * @param verdicts      where {@link #reportVerdict} goes
      */
     HostObserverContext(ObserverSpec spec, ExtensionClass<DriftStrategy> strategyClass, Metrics metrics,
-                        Supplier<ExtensionCatalog> catalog) {
+                        Supplier<ExtensionCatalog> catalog, VerdictSink verdicts) {
         this.spec = spec;
         this.catalog = catalog;
         this.metrics = metrics;
+        this.verdicts = verdicts;
         this.strategyClass = strategyClass;
         this.logger = LoggerFactory.getLogger("observer." + spec.name());
     }
@@ -101,5 +109,11 @@ final class HostObserverContext implements ObserverContext {
     /** The names of the extension point types looked up so far: a live, thread-safe view. */
     Set<String> lookups() {
         return lookups;
+    }
+
+    @Override
+    public void reportVerdict(ModelVersion model, Instant at, Verdict verdict, boolean triggered) {
+        verdicts.report(spec.name(), strategyType(), Objects.requireNonNull(model, "model"),
+                Objects.requireNonNull(at, "at"), Objects.requireNonNull(verdict, "verdict"), triggered);
     }
 }

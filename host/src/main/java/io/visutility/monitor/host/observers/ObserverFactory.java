@@ -9,6 +9,7 @@ import io.visutility.monitor.host.manifest.StrategySpec;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
 import io.visutility.monitor.host.plugins.ExtensionClass;
 import io.visutility.monitor.host.plugins.UnknownTypeException;
+import io.visutility.monitor.host.status.VerdictSink;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -59,7 +60,7 @@ final class ObserverFactory {
      * @throws EntryException naming the manifest line, if it cannot run
      */
     static Created create(ObserverSpec spec, ExtensionCatalog catalog, Metrics metrics,
-                          Supplier<ExtensionCatalog> live) throws EntryException {
+                          Supplier<ExtensionCatalog> live, VerdictSink verdicts) throws EntryException {
         String owner = "observer '" + spec.name() + "'";
         ExtensionClass<Observer> observerClass;
         ExtensionClass<DriftStrategy> strategyClass = null;
@@ -76,7 +77,7 @@ final class ObserverFactory {
                 throw new EntryException(strategy.typeAt().problem(owner + " strategy.type", e.getMessage()), true);
             }
         }
-        HostObserverContext context = new HostObserverContext(spec, strategyClass, metrics, live);
+        HostObserverContext context = new HostObserverContext(spec, strategyClass, metrics, live, verdicts);
         if (strategyClass != null) {
             String reader = "strategy " + spec.strategy().get().type();
             callPlugin(spec, context::newStrategy, reader);

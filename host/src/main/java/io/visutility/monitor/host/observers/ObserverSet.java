@@ -12,6 +12,7 @@ import io.visutility.monitor.host.manifest.ObserverSpec;
 import io.visutility.monitor.host.observers.ObserverFactory.Created;
 import io.visutility.monitor.host.observers.ObserverFactory.EntryException;
 import io.visutility.monitor.host.plugins.ExtensionCatalog;
+import io.visutility.monitor.host.status.VerdictSink;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,6 +46,7 @@ public final class ObserverSet implements AutoCloseable {
     private final Metrics metrics;
     /** The host's catalog at each moment, for the contexts' extension lookups. */
     private final Supplier<ExtensionCatalog> live;
+    private final VerdictSink verdicts;
     private final Map<String, Active> active = new LinkedHashMap<>();
     /** What {@link #stats()} reads: the registrations of {@code active}, republished on each change. */
     private volatile Map<String, Registration> registrations = Map.of();
@@ -72,10 +74,11 @@ public final class ObserverSet implements AutoCloseable {
         }
     }
 
-    private ObserverSet(EventBus bus, Metrics metrics, Supplier<ExtensionCatalog> live) {
+    private ObserverSet(EventBus bus, Metrics metrics, Supplier<ExtensionCatalog> live, VerdictSink verdicts) {
         this.bus = bus;
         this.metrics = metrics;
         this.live = live;
+        this.verdicts = verdicts;
     }
 
     /**
@@ -88,11 +91,20 @@ public final class ObserverSet implements AutoCloseable {
      */
     public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus, Metrics metrics,
                                     Supplier<ExtensionCatalog> live) throws ManifestException {
+        return start(manifest, catalog, bus, metrics, live, VerdictSink.NONE);
+    }
+
+    /**
+     * Like {@link #start(Manifest, ExtensionCatalog, EventBus, Metrics, Supplier)}, with the
+     * observers' verdicts reported to {@code verdicts}.
+     */
+    public static ObserverSet start(Manifest manifest, ExtensionCatalog catalog, EventBus bus, Metrics metrics,
+                                    Supplier<ExtensionCatalog> live, VerdictSink verdicts) throws ManifestException {
         List<String> problems = new ArrayList<>();
         Map<ObserverSpec, Created> created = new LinkedHashMap<>();
         for (ObserverSpec spec : manifest.enabledObservers()) {
             try {
-                created.put(spec, ObserverFactory.create(spec, catalog, metrics, live));
+                created.put(spec, ObserverFactory.create(spec, catalog, metrics, live, verdicts));
             } catch (EntryException e) {
                 problems.add(e.getMessage());
             }
@@ -101,7 +113,7 @@ public final class ObserverSet implements AutoCloseable {
             created.forEach((spec, instance) -> ObserverFactory.stop(spec, instance.observer()));
             throw new ManifestException(problems);
         }
-        ObserverSet set = new ObserverSet(bus, metrics, live);
+        ObserverSet set = new ObserverSet(bus, metrics, live, verdicts);
         synchronized (set) {
             set.order = created.keySet().stream().map(ObserverSpec::name).toList();
             created.forEach(set::register);
@@ -157,7 +169,7 @@ public final class ObserverSet implements AutoCloseable {
                 continue;
             }
             try {
-                created.put(spec, ObserverFactory.create(spec, catalog, metrics, live));
+                created.put(spec, ObserverFactory.create(spec, catalog, metrics, live, verdicts));
             } catch (EntryException e) {
                 // A new entry may wait for its plugin's jar; a running observer is not stopped
                 // for a type no plugin provides (a typo would silently turn it off).
@@ -254,7 +266,7 @@ public final class ObserverSet implements AutoCloseable {
         for (Active entry : affected) {
             ObserverSpec spec = entry.spec();
             try {
-                Created instance = ObserverFactory.create(spec, catalog, metrics, live);
+                Created instance = ObserverFactory.create(spec, catalog, metrics, live, verdicts);
                 held.put(spec.name(), entry.registration().resume(instance.observer()));
                 activate(spec.name(), new Active(spec, instance, entry.registration()));
             } catch (EntryException e) {
@@ -278,7 +290,7 @@ public final class ObserverSet implements AutoCloseable {
         List<String> started = new ArrayList<>();
         for (ObserverSpec spec : List.copyOf(waiting.values())) {
             try {
-                register(spec, ObserverFactory.create(spec, catalog, metrics, live));
+                register(spec, ObserverFactory.create(spec, catalog, metrics, live, verdicts));
                 waiting.remove(spec.name());
                 waitReasons.remove(spec.name());
                 started.add(spec.name());

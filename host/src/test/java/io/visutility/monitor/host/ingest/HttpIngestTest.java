@@ -50,7 +50,7 @@ class HttpIngestTest {
         Registration lane = bus.register("all", EventFilter.ALL, event -> delivered.add(event.model().version()),
                 DispatchPolicy.SYNC);
         try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 2,
-                Duration.ofSeconds(5), "test"), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE,
+                Duration.ofSeconds(5), true, "test"), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE,
                 HttpIngest.MetricsWriter.NONE)) {
             HttpResponse<String> answer = post(http, lines);
 
@@ -82,7 +82,7 @@ class HttpIngestTest {
         List<String> lines = IntStream.range(0, 12).mapToObj(i -> i == 1 ? "{\"type\":\"nope\"}" : event(i))
                 .collect(Collectors.toList());
         try (HttpIngest http = HttpIngest.start(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 2,
-                Duration.ofMillis(300), "test"), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE,
+                Duration.ofMillis(300), true, "test"), bus, Clock.systemUTC(), () -> null, IngestCounter.NONE,
                 HttpIngest.MetricsWriter.NONE)) {
             HttpResponse<String> full = post(http, lines);
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.host.alerts.AlertsSpec;
 import io.visutility.monitor.host.bus.DispatchMode;
 import io.visutility.monitor.host.bus.DispatchPolicy;
 import io.visutility.monitor.host.bus.OverflowPolicy;
+import io.visutility.monitor.host.status.StatusSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,10 +134,56 @@ class ManifestLoaderTest {
                 """, FILE);
         HttpIngestSpec http = manifest.http().orElseThrow();
         assertThat(http).isEqualTo(new HttpIngestSpec("0.0.0.0", 9000, Optional.of("abc"), 1 << 20, 8,
-                HttpIngestSpec.DEFAULT_MAX_WAIT, FILE + ":2"));
+                HttpIngestSpec.DEFAULT_MAX_WAIT, true, FILE + ":2"));
         assertThat(manifest.observers().get(0).config().getString("path")).isEqualTo("/data/abc/x");
         assertThat(manifest.observers().get(0).config().getList("list")).containsExactly("1");
         assertThat(parse("observers: []\n").http()).isEmpty();
+    }
+
+    @Test
+    void readsTheTopLevelHttpBlockWithIngestOnOrOff() throws Exception {
+        assertThat(parse("http: {port: 0, ingest: false}\n").http().orElseThrow())
+                .isEqualTo(new HttpIngestSpec("127.0.0.1", 0, Optional.empty(), 1 << 20, 4,
+                        HttpIngestSpec.DEFAULT_MAX_WAIT, false, FILE + ":1"));
+        assertThat(parse("http: {port: 0}\n").http().orElseThrow().ingest()).isTrue();
+        assertThatThrownBy(() -> parse("ingest:\n  http: {port: 1}\nhttp: {port: 2}\n"))
+                .hasMessage(FILE + ":3: http: the listener is configured twice, here and in ingest.http (" + FILE
+                        + ":2); keep one (http: with ingest: true is the same)");
+        assertThatThrownBy(() -> parse("ingest:\n  http: {ingest: false}\n"))
+                .hasMessageContaining(":2: ingest.http.ingest: unknown key 'ingest'");
+    }
+
+    @Test
+    void readsTheStatusBlock() throws Exception {
+        assertThat(parse("observers: []\n").status()).isEqualTo(StatusSpec.DEFAULT);
+        assertThat(parse("status: {resolve_after: 2h, max_models: 50}\n").status())
+                .isEqualTo(new StatusSpec(Duration.ofHours(2), 50));
+        assertThatThrownBy(() -> parse("status:\n  max_models: 0\n"))
+                .hasMessage(FILE + ":2: status: key 'max_models': must be from 1 to 10000000, got 0");
+        assertThatThrownBy(() -> parse("status:\n  resolve_after: soon\n"))
+                .hasMessageContaining(FILE + ":2: status: key 'resolve_after'");
+    }
+
+    @Test
+    void readsTheAlertmanagerBlock() throws Exception {
+        AlertsSpec alerts = parse("""
+                alerts:
+                  alertmanager: {url: "http://am:9093/", headers: ["Authorization: Bearer x"], resend: 30s}
+                """).alerts().orElseThrow();
+        assertThat(alerts.alertsEndpoint()).hasToString("http://am:9093/api/v2/alerts");
+        assertThat(alerts.headers()).containsExactly(new AlertsSpec.Header("Authorization", "Bearer x"));
+        assertThat(alerts.resend()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(parse("alerts: {alertmanager: {url: 'https://am'}}\n").alerts().orElseThrow().resend())
+                .isEqualTo(Duration.ofMinutes(1));
+        assertThat(parse("observers: []\n").alerts()).isEmpty();
+        assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {url: 'ftp://am'}\n"))
+                .hasMessageContaining(":2: alerts.alertmanager: key 'url': expected Alertmanager's http:// or https://");
+        assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {url: 'http://am', headers: ['Host: x']}\n"))
+                .hasMessageContaining("key 'headers': cannot send header 'Host'");
+        assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {url: 'http://am', resend: 10ms}\n"))
+                .hasMessageContaining("key 'resend': must be at least 1s, got 10ms");
+        assertThatThrownBy(() -> parse("alerts:\n  alertmanager: {}\n"))
+                .hasMessageContaining("key 'url': is required");
     }
 
     @Test
@@ -199,7 +247,7 @@ class ManifestLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            unknown top-level key | plugin:\\n  dir: x | :1: plugin: unknown key 'plugin'; valid keys: plugins, reload, observers, ingest
+            unknown top-level key | plugin:\\n  dir: x | :1: plugin: unknown key 'plugin'; valid keys: plugins, reload, observers, ingest, http, status, alerts
             unknown observer key  | observers:\\n  - name: a\\n    type: t\\n    filter: x | :4: observers[0].filter: unknown key 'filter'; valid keys: name, type, enabled, events, models, strategy, config, dispatch
             missing type          | observers:\\n  - name: a | :2: observers[0].type: is required
             duplicate name        | observers:\\n  - name: a\\n    type: t\\n  - name: a\\n    type: u | :4: observers[1].name: duplicate observer name 'a' (first defined at line 2); names must be unique
@@ -224,7 +272,7 @@ class ManifestLoaderTest {
             bad sha256 pin        | plugins:\\n  verify: {console-logger: abc} | :2: plugins.verify.console-logger: expected a SHA-256 as 64 hex digits, got 'abc'
             watch not a boolean   | reload:\\n  watch: often | :2: reload: key 'watch': expected true or false, got 'often'
             empty document        | "" | :1: the manifest is empty; expected keys: plugins, reload, observers, ingest
-            top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, ingest, got a list
+            top level not a map   | "- a\\n- b" | :1: (top level): expected a map with keys: plugins, reload, observers, ingest, http, status, alerts, got a list
             global tag            | observers: !!javax.script.ScriptEngineManager [] | :1: YAML syntax: Global tag is not allowed
             """)
     void rejectsWithFileLineAndKey(String description, String yaml, String expected) {

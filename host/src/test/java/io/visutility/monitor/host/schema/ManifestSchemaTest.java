@@ -34,17 +34,21 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class ManifestSchemaTest {
 
     /** Each key list of the loader, and where the schema lists the same keys. */
-    private static final Map<String, String> KEY_LISTS = Map.of(
-            "TOP_KEYS", "/properties",
-            "PLUGINS_KEYS", "/properties/plugins/properties",
-            "RELOAD_KEYS", "/properties/reload/properties",
-            "INGEST_KEYS", "/properties/ingest/properties",
-            "HTTP_KEYS", "/definitions/http/properties",
-            "KAFKA_KEYS", "/definitions/kafka/properties",
-            "OBSERVER_KEYS", "/definitions/observer/properties",
-            "STRATEGY_KEYS", "/definitions/strategy/properties",
-            "DISPATCH_KEYS", "/definitions/dispatch/properties",
-            "ASYNC_ONLY_KEYS", "/definitions/dispatch/properties");
+    private static final Map<String, String> KEY_LISTS = Map.ofEntries(
+            Map.entry("TOP_KEYS", "/properties"),
+            Map.entry("PLUGINS_KEYS", "/properties/plugins/properties"),
+            Map.entry("RELOAD_KEYS", "/properties/reload/properties"),
+            Map.entry("INGEST_KEYS", "/properties/ingest/properties"),
+            Map.entry("HTTP_KEYS", "/definitions/http/properties"),
+            Map.entry("KAFKA_KEYS", "/definitions/kafka/properties"),
+            Map.entry("LISTENER_KEYS", "/definitions/listener/properties"),
+            Map.entry("STATUS_KEYS", "/properties/status/properties"),
+            Map.entry("ALERTS_KEYS", "/properties/alerts/properties"),
+            Map.entry("ALERTMANAGER_KEYS", "/properties/alerts/properties/alertmanager/properties"),
+            Map.entry("OBSERVER_KEYS", "/definitions/observer/properties"),
+            Map.entry("STRATEGY_KEYS", "/definitions/strategy/properties"),
+            Map.entry("DISPATCH_KEYS", "/definitions/dispatch/properties"),
+            Map.entry("ASYNC_ONLY_KEYS", "/definitions/dispatch/properties"));
 
     private final JsonNode schema = ManifestSchema.host();
 
@@ -112,12 +116,15 @@ class ManifestSchemaTest {
                   dir: ../plugins
                   verify: {console-logger: %s}
                 reload: {watch: false, debounce: 500ms}
+                http: {bind: 0.0.0.0, port: 8480, token: "${MONITOR_TOKEN}", max_body_bytes: 65536, threads: 8,
+                       max_wait: 2s, ingest: false}
                 ingest:
-                  http: {bind: 0.0.0.0, port: 8480, token: "${MONITOR_TOKEN}", max_body_bytes: 65536, threads: 8,
-                         max_wait: 2s}
                   kafka: {bootstrap: "${KAFKA_BOOTSTRAP}", topic: model-metrics, application_id: monitor,
                           guarantee: at_least_once, dead_letter_topic: dead, standby_replicas: 1,
                           state_dir: /var/lib/monitor, properties: {security.protocol: SSL, linger.ms: 5}}
+                status: {resolve_after: 12h, max_models: 500}
+                alerts:
+                  alertmanager: {url: "http://127.0.0.1:9093", headers: ["Authorization: Bearer x"], resend: 30s}
                 observers:
                   - name: retrain
                     type: retraining-trigger

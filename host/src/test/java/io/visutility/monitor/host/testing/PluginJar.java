@@ -184,6 +184,7 @@ public final class PluginJar {
 
                     @Override
                     public void start(ObserverContext context) {
+                        this.context = context;
                         name = context.name();
                         String label = context.settings().getString("label", "");
                         if (context.settings().getBoolean("fail", false)) {
@@ -192,9 +193,18 @@ public final class PluginJar {
                         Journal.record(name + " #" + instance + " start %s label=" + label);
                     }
 
+                    private ObserverContext context;
+
                     @Override
                     public void onEvent(ModelMetricEvent event) {
                         Journal.record(name + " #" + instance + " " + event.type() + " " + event.model().name());
+                        if (event instanceof io.visutility.monitor.api.ConceptDrift concept) {
+                            // a detector of its own: drift at p <= 0.01, reported to the host
+                            boolean drift = concept.pValue() <= 0.01;
+                            context.reportVerdict(event.model(), event.timestamp(), drift
+                                    ? io.visutility.monitor.api.Verdict.drift(0.01 / concept.pValue(), "p low")
+                                    : io.visutility.monitor.api.Verdict.stable(0.01 / concept.pValue()), drift);
+                        }
                     }
 
                     @Override

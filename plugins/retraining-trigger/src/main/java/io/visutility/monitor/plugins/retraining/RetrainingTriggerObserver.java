@@ -30,7 +30,8 @@ import org.slf4j.Logger;
  * resets that strategy, and does not trigger again for the same model version within
  * {@code cooldown} (default 10m), counted in event time so that a replayed stream behaves as it
  * did live. A WARNING verdict logs {@code drift warning ...} in the same shape, once per warning
- * episode (until a STABLE or DRIFT verdict ends it).
+ * episode (until a STABLE or DRIFT verdict ends it). Every verdict, with whether it triggered, is
+ * reported to the host ({@link ObserverContext#reportVerdict}), which keeps the model's health.
  *
  * <p>Besides the log line, each trigger runs the configured {@code action}: {@code log} (the
  * default: nothing more), {@code webhook} ({@link WebhookAction}) or {@code exec}
@@ -44,8 +45,9 @@ import org.slf4j.Logger;
  * not evaluated, are counted in {@code model_retraining_untracked_events{observer}}, and the first
  * is logged.
  *
- * <p>With {@code state_dir}, each model version's strategy state and last trigger time survive a
- * restart: saved on {@link #stop()} to {@code <state_dir>/<observer name>.json} (versioned JSON),
+ * <p>With {@code state_dir}, each model version's strategy state, last trigger time and last drift
+ * time survive a restart (a model version that was in drift is reported to the host again when
+ * its state is restored): saved on {@link #stop()} to {@code <state_dir>/<observer name>.json} (versioned JSON),
  * restored at the first event after {@link #start} (or at {@link #stop()} if none came). Not at
  * start itself: a hot reload that changes this observer's config starts the new instance before
  * it stops the old one, whose stop saves the state the new one must go on from. A state file that is corrupt, of another format or written for
@@ -153,7 +155,13 @@ public final class RetrainingTriggerObserver implements Observer {
                 ModelState state = new ModelState(ctx.newStrategy());
                 state.strategy.restoreState(entry.state() == null ? Map.of() : entry.state());
                 state.lastTrigger = entry.lastTrigger() == null ? null : Instant.parse(entry.lastTrigger());
-                models.put(new ModelVersion(entry.model(), entry.version()), state);
+                state.lastDrift = entry.lastDrift() == null ? null : Instant.parse(entry.lastDrift());
+                ModelVersion model = new ModelVersion(entry.model(), entry.version());
+                models.put(model, state);
+                if (state.lastDrift != null) {
+                    ctx.reportVerdict(model, state.lastDrift, Verdict.drift(Double.NaN, "in drift when its state was saved"),
+                            false);
+                }
                 restored++;
             } catch (RuntimeException e) {
                 log.warn("state file {}: state of {}@{} ignored: {}", stateFile, entry.model(), entry.version(),
@@ -218,6 +226,7 @@ public final class RetrainingTriggerObserver implements Observer {
     private final class ModelState {
         private final DriftStrategy strategy;
         private Instant lastTrigger;
+        private Instant lastDrift;
         private boolean warning;
 
         ModelState(DriftStrategy strategy) {
@@ -226,6 +235,12 @@ public final class RetrainingTriggerObserver implements Observer {
 
         synchronized void evaluate(ModelMetricEvent event) {
             Verdict verdict = strategy.evaluate(event);
+            boolean triggered = act(event, verdict);
+            ctx.reportVerdict(event.model(), event.timestamp(), verdict, triggered);
+        }
+
+        /** Logs, and triggers if the verdict calls for it; returns whether it triggered. */
+        private boolean act(ModelMetricEvent event, Verdict verdict) {
             switch (verdict.level()) {
                 case STABLE -> warning = false;
                 case WARNING -> {
@@ -237,17 +252,22 @@ public final class RetrainingTriggerObserver implements Observer {
                 case DRIFT -> {
                     warning = false;
                     Instant at = event.timestamp();
+                    if (lastDrift == null || at.isAfter(lastDrift)) {
+                        lastDrift = at;
+                    }
                     if (lastTrigger != null && at.isBefore(lastTrigger.plus(cooldown))) {
                         log.debug("drift for {} within cooldown since {}: {}", event.model(), lastTrigger,
                                 verdict.reason());
-                        return;
+                        return false;
                     }
                     lastTrigger = at;
                     strategy.reset();
                     log.info("retraining triggered " + line(event, verdict));
                     triggered(event, verdict);
+                    return true;
                 }
             }
+            return false;
         }
 
         /** Counts the trigger and hands it to the action; neither may fail the event. */
@@ -267,7 +287,8 @@ public final class RetrainingTriggerObserver implements Observer {
 
         synchronized StateFile.ModelEntry entry(ModelVersion model) {
             return new StateFile.ModelEntry(model.name(), model.version(),
-                    lastTrigger == null ? null : lastTrigger.toString(), strategy.saveState());
+                    lastTrigger == null ? null : lastTrigger.toString(), lastDrift == null ? null : lastDrift.toString(),
+                    strategy.saveState());
         }
 
         private String line(ModelMetricEvent event, Verdict verdict) {

@@ -16,7 +16,11 @@ import java.util.Map;
  * (a temporary file, then a rename).
  *
  * <pre>{"format":1,"observer":"retrain","strategy":"page-hinkley","models":[
- *   {"model":"fraud","version":"v2","last_trigger":"2026-11-26T10:20:00Z","state":{...}}]}</pre>
+ *   {"model":"fraud","version":"v2","last_trigger":"2026-11-26T10:20:00Z","last_drift":"2026-11-26T10:21:00Z",
+ *    "state":{...}}]}</pre>
+ *
+ * <p>{@code last_drift} (absent in older files: read as none) is the event time of the last drift
+ * verdict, so that the host's model health survives a restart.
  *
  * <p>Thread-safe: stateless; the mapper is shared read-only.
  */
@@ -30,7 +34,7 @@ final class StateFile {
 
     /** What one model version had accumulated. */
     record ModelEntry(String model, String version, @JsonProperty("last_trigger") String lastTrigger,
-                      Map<String, Object> state) {
+                      @JsonProperty("last_drift") String lastDrift, Map<String, Object> state) {
     }
 
     /** The whole file. */

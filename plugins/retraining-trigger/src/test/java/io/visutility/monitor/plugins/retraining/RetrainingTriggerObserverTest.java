@@ -47,6 +47,44 @@ class RetrainingTriggerObserverTest {
     }
 
     @Test
+    void everyVerdictIsReportedToTheHostWithWhetherItTriggered() throws Exception {
+        TestContext ctx = new TestContext(Map.of("cooldown", "10m"), true);
+        RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();
+        trigger.start(ctx);
+
+        trigger.onEvent(concept(DETECTOR, 0.5, 0));
+        trigger.onEvent(concept(DETECTOR, 0.08, 1));
+        trigger.onEvent(concept(DETECTOR, 0.01, 2));   // trigger
+        trigger.onEvent(concept(DETECTOR, 0.01, 3));   // drift within cooldown: reported, not triggered
+
+        assertThat(ctx.verdicts).containsExactly(
+                "object_detector@v1.2.3 2026-11-26T10:00:00Z STABLE",
+                "object_detector@v1.2.3 2026-11-26T10:01:00Z WARNING",
+                "object_detector@v1.2.3 2026-11-26T10:02:00Z DRIFT triggered",
+                "object_detector@v1.2.3 2026-11-26T10:03:00Z DRIFT");
+    }
+
+    @Test
+    void aModelVersionInDriftIsReportedAgainWhenItsStateIsRestored(@TempDir Path dir) throws Exception {
+        Map<String, Object> config = Map.of("state_dir", dir.toString());
+        TestContext first = new TestContext(config, true);
+        RetrainingTriggerObserver before = new RetrainingTriggerObserver();
+        before.start(first);
+        before.onEvent(concept(DETECTOR, 0.01, 2));
+        before.onEvent(concept(SCORER, 0.5, 2));
+        before.stop();
+
+        TestContext second = new TestContext(config, true);
+        RetrainingTriggerObserver after = new RetrainingTriggerObserver();
+        after.start(second);
+        after.onEvent(concept(SCORER, 0.5, 3));
+
+        assertThat(second.verdicts).containsExactly(
+                "object_detector@v1.2.3 2026-11-26T10:02:00Z DRIFT",
+                "fraud_scorer@v2.0.1 2026-11-26T10:03:00Z STABLE");
+    }
+
+    @Test
     void modelVersionsPastMaxModelsAreCountedNotEvaluated() throws Exception {
         TestContext ctx = new TestContext(Map.of("max_models", 2), true);
         RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();

@@ -1,8 +1,11 @@
 package io.visutility.monitor.plugins.retraining;
 
 import io.visutility.monitor.api.DriftStrategy;
+import io.visutility.monitor.api.ModelVersion;
 import io.visutility.monitor.api.ObserverContext;
 import io.visutility.monitor.api.Settings;
+import io.visutility.monitor.api.Verdict;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,8 @@ final class TestContext implements ObserverContext {
     final Settings settings;
     final boolean hasStrategy;
     final RecordingMetrics metrics = new RecordingMetrics();
+    /** What {@link #reportVerdict} was told: {@code model@version at level [triggered]}. */
+    final List<String> verdicts = new CopyOnWriteArrayList<>();
 
     TestContext(Map<String, ?> config, boolean hasStrategy) {
         this.settings = Settings.of(config);
@@ -56,5 +61,11 @@ final class TestContext implements ObserverContext {
     @Override
     public RecordingMetrics metrics() {
         return metrics;
+    }
+
+    @Override
+    public void reportVerdict(ModelVersion model, Instant at, Verdict verdict, boolean triggered) {
+        verdicts.add(model.name() + "@" + model.version() + " " + at + " " + verdict.level()
+                + (triggered ? " triggered" : ""));
     }
 }
