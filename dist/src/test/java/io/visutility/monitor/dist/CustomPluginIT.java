@@ -76,7 +76,7 @@ class CustomPluginIT {
         Result verify = dist.run("verify-plugin", jar.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
         assertThat(verify.stdout()).contains("slow-model-observer-1.0.0.jar: ok: plugin slow-model-observer 1.0.0 loads "
-                + "on host 0.1.0; provides observer slow-model");
+                + "on host " + Distribution.VERSION + "; provides observer slow-model");
 
         Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
 
@@ -131,8 +131,8 @@ class CustomPluginIT {
         Result verify = dist.run("verify-plugin", "--plugins", dist.plugins().toString(), alerts.toString(),
                 notifier.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
-        assertThat(verify.stdout()).contains("alerts-1.0.0.jar: ok: plugin alerts 1.0.0 loads on host 0.1.0; "
-                + "provides observer alerts", "log-notifier-1.0.0.jar: ok: plugin log-notifier 1.0.0 loads on host 0.1.0");
+        assertThat(verify.stdout()).contains("alerts-1.0.0.jar: ok: plugin alerts 1.0.0 loads on host " + Distribution.VERSION + "; "
+                + "provides observer alerts", "log-notifier-1.0.0.jar: ok: plugin log-notifier 1.0.0 loads on host " + Distribution.VERSION);
 
         Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
 

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 final class Distribution {
 
     static final Path HOME = Path.of(System.getProperty("dist.home", "target/visutility-monitor")).toAbsolutePath();
+    /** The version of the host and of its bundled plugins, as the build passes it. */
+    static final String VERSION = System.getProperty("monitor.version", "0.2.0-SNAPSHOT");
 
     private final Path root;
 

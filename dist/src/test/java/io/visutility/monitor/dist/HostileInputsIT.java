@@ -286,7 +286,7 @@ class HostileInputsIT {
                                 + "restart the host"),
                 yaml("SHA-256 pin mismatch", good -> good.replace("  dir: ../plugins\n",
                                 "  dir: ../plugins\n  verify: {console-logger: " + ZEROS + "}\n"), true,
-                        "{file}:3: plugins.verify.console-logger: the running console-logger-0.1.0.jar has SHA-256 "),
+                        "{file}:3: plugins.verify.console-logger: the running console-logger-" + Distribution.VERSION + ".jar has SHA-256 "),
 
                 // --- jars: dropped into the running host's plugins folder, then deleted
                 jar("not a zip", "corrupt.jar",
@@ -309,7 +309,7 @@ class HostileInputsIT {
                         target -> Distribution.copyWithManifest(Distribution.bundledPlugin("drift-strategies"), target,
                                 Map.of("Plugin-Id", "future-strategies", "Plugin-Requires", ">=9.0.0")),
                         "plugin future-strategies.jar skipped: plugin future-strategies requires host version "
-                                + "'>=9.0.0' (Plugin-Requires), this host is 0.1.0"),
+                                + "'>=9.0.0' (Plugin-Requires), this host is " + Distribution.VERSION),
                 jar("Plugin-Requires not a version range", "bad-requires.jar",
                         target -> Distribution.writeIndexOnlyJar(target, Map.of("Plugin-Id", "bad-requires", "Plugin-Version", "1.0.0",
                                 "Plugin-Requires", "banana"), "com.example.Whatever"),
@@ -335,7 +335,7 @@ class HostileInputsIT {
                         target -> Distribution.copyWithManifest(Distribution.bundledPlugin("console-logger"), target,
                                 Map.of()),
                         "plugin z-duplicate-console.jar skipped: plugin id 'console-logger' is already loaded from "
-                                + "console-logger-0.1.0.jar"),
+                                + "console-logger-" + Distribution.VERSION + ".jar"),
                 jar("missing META-INF/extensions.idx", "no-index.jar", target -> {
                     Distribution.copyWithManifest(Distribution.bundledPlugin("drift-strategies"), target,
                             Map.of("Plugin-Id", "no-index"));

@@ -80,7 +80,7 @@ class HotReloadIT {
         Path jar = Distribution.bundledPlugin("drift-strategies");
         for (int reload = 1; reload <= 50; reload++) {
             int expected = reload;
-            dropIn(jar, "drift-strategies-0.1.0.jar", Map.of("Plugin-Version", "0.2." + reload));
+            dropIn(jar, "drift-strategies-" + Distribution.VERSION + ".jar", Map.of("Plugin-Version", "0.2." + reload));
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> count(host.stderr(), "reload: plugin drift-strategies ") >= expected);
         }
@@ -108,7 +108,7 @@ class HotReloadIT {
         Path aside = root.resolve("retraining-trigger.jar");
         Files.move(trigger, aside);
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
-                "reload: plugin retraining-trigger 0.1.0 removed (" + trigger.getFileName()
+                "reload: plugin retraining-trigger " + Distribution.VERSION + " removed (" + trigger.getFileName()
                         + "), observers stopped: retrain"));
         // Logged just after the removal line, so it may not have reached the pipe yet.
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
@@ -142,7 +142,7 @@ class HotReloadIT {
         Files.delete(running);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
-                "reload: plugin console-logger 0.1.0 -> 0.1.1, observers restarted: console ("));
+                "reload: plugin console-logger " + Distribution.VERSION + " -> 0.1.1, observers restarted: console ("));
         assertThat(host.stderr()).doesNotContain("observers waiting for a plugin that provides their type: console");
     }
 
@@ -151,7 +151,7 @@ class HotReloadIT {
         Path jar = Distribution.bundledPlugin("drift-strategies");
         dropIn(jar, jar.getFileName().toString(), Map.of("Plugin-Version", "1.1.0"));
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
-                "reload: plugin drift-strategies 0.1.0 -> 1.1.0, observers restarted: retrain ("));
+                "reload: plugin drift-strategies " + Distribution.VERSION + " -> 1.1.0, observers restarted: retrain ("));
         feeder.drift("after-upgrade");
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=after-upgrade version=v1"));
@@ -168,7 +168,7 @@ class HotReloadIT {
         Files.move(broken, jar, StandardCopyOption.REPLACE_EXISTING);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
-                "reload: plugin drift-strategies 0.1.0 -> 0.1.0 (kept), observers restarted: retrain ("));
+                "reload: plugin drift-strategies " + Distribution.VERSION + " -> " + Distribution.VERSION + " (kept), observers restarted: retrain ("));
         assertThat(host.stderr()).contains("plugin " + jar.getFileName() + " skipped: not a valid jar file");
         feeder.drift("still-served");
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
@@ -186,13 +186,13 @@ class HotReloadIT {
         Distribution.copyWithManifest(running, upgrade, Map.of("Plugin-Version", "1.1.0"));
         dropIn(upgrade, running.getFileName().toString(), Map.of());
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
-                "reload: plugin drift-strategies 0.1.0 -> 0.1.0 (kept)"));
+                "reload: plugin drift-strategies " + Distribution.VERSION + " -> " + Distribution.VERSION + " (kept)"));
         assertThat(host.stderr()).contains("refused: its SHA-256 is " + sha256(upgrade) + " but plugins.verify pins "
                 + sha256(Distribution.bundledPlugin("drift-strategies")) + " for plugin drift-strategies");
 
         dist.writeManifest(pinned.formatted(sha256(upgrade)));
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
-                "reload: plugin drift-strategies 0.1.0 -> 1.1.0, observers restarted: retrain ("));
+                "reload: plugin drift-strategies " + Distribution.VERSION + " -> 1.1.0, observers restarted: retrain ("));
         feeder.drift("pinned-upgrade");
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=pinned-upgrade version=v1"));
@@ -214,7 +214,7 @@ class HotReloadIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("reload: rejected "));
         assertThat(host.stderr()).contains(":3: plugins.verify.drift-strategies: drift-strategies-9.0.0.jar matches the "
                 + "pin but cannot be loaded: plugin drift-strategies requires host version '>=9.0.0' (Plugin-Requires)",
-                "drift-strategies 0.1.0 keeps running");
+                "drift-strategies " + Distribution.VERSION + " keeps running");
         feeder.drift("old-version-serves");
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains(
                 "retraining triggered model=old-version-serves version=v1"));
@@ -328,7 +328,7 @@ class HotReloadIT {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(host.stderr()).contains("state of " + dist.manifest()));
         await().atMost(Duration.ofSeconds(15)).until(() -> host.stderr().contains("  observer retrain: received"));
-        assertThat(host.stderr()).contains("  plugin drift-strategies 0.1.0 (drift-strategies-0.1.0.jar)",
+        assertThat(host.stderr()).contains("  plugin drift-strategies " + Distribution.VERSION + " (drift-strategies-" + Distribution.VERSION + ".jar)",
                 "  observer console: received");
     }
 

@@ -83,9 +83,9 @@ class MonitorDistributionIT {
         Result plugins = dist.run("plugins", "--config", dist.manifest().toString());
         assertThat(plugins.exitCode()).as(plugins.toString()).isZero();
         assertThat(plugins.stdout()).contains(
-                "console-logger 0.1.0 (console-logger-0.1.0.jar)", "observer: console-logger",
-                "retraining-trigger 0.1.0", "observer: retraining-trigger",
-                "drift-strategies 0.1.0", "strategy: fixed-threshold", "strategy: p-value");
+                "console-logger " + Distribution.VERSION + " (console-logger-" + Distribution.VERSION + ".jar)", "observer: console-logger",
+                "retraining-trigger " + Distribution.VERSION, "observer: retraining-trigger",
+                "drift-strategies " + Distribution.VERSION, "strategy: fixed-threshold", "strategy: p-value");
 
         Result validate = dist.run("validate", "--config", dist.manifest().toString());
         assertThat(validate.exitCode()).as(validate.toString()).isZero();
@@ -119,13 +119,13 @@ class MonitorDistributionIT {
         assertThat(result.stderr()).contains(
                 "plugin corrupt.jar skipped: not a valid jar file",
                 "plugin future-strategies.jar skipped: plugin future-strategies requires host version '>=9.0.0'"
-                        + " (Plugin-Requires), this host is 0.1.0",
+                        + " (Plugin-Requires), this host is " + Distribution.VERSION,
                 "plugin z-duplicate-console.jar skipped: plugin id 'console-logger' is already loaded from "
-                        + "console-logger-0.1.0.jar",
+                        + "console-logger-" + Distribution.VERSION + ".jar",
                 "plugin ghost.jar skipped: extension class com.example.ghost.MissingObserver cannot be loaded",
                 "plugin no-descriptor.jar skipped: not a plugin jar: no META-INF/MANIFEST.MF",
                 "plugin no-index.jar skipped: no META-INF/extensions.idx, so no observers or strategies");
-        assertThat(result.stderr()).contains("loaded plugin console-logger 0.1.0 from console-logger-0.1.0.jar")
+        assertThat(result.stderr()).contains("loaded plugin console-logger " + Distribution.VERSION + " from console-logger-" + Distribution.VERSION + ".jar")
                 .doesNotContain(".partial-console.jar");
         assertThat(result.count(TRIGGER)).as(result.toString()).isEqualTo(1);
         assertThat(result.stdout()).isEqualTo("replayed 1 events, rejected 0\n");

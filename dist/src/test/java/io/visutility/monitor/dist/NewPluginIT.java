@@ -51,7 +51,7 @@ class NewPluginIT {
 
         Result verify = dist.run("verify-plugin", jar.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
-        assertThat(verify.stdout()).contains(name + "-0.1.0.jar: ok: plugin " + name + " 0.1.0 loads on host 0.1.0; "
+        assertThat(verify.stdout()).contains(name + "-0.1.0.jar: ok: plugin " + name + " 0.1.0 loads on host " + Distribution.VERSION + "; "
                 + "provides " + kind + " " + name);
 
         Files.copy(jar, dist.plugins().resolve(jar.getFileName()));

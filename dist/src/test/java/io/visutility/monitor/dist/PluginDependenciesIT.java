@@ -270,7 +270,7 @@ class PluginDependenciesIT {
         Result missing = dist.run("verify-plugin", "--plugins", without.toString(), greeter.toString());
 
         assertThat(against.exitCode()).as(against.toString()).isZero();
-        assertThat(against.stdout()).contains("greeter.jar: ok: plugin greeter 1.0.0 loads on host 0.1.0; provides "
+        assertThat(against.stdout()).contains("greeter.jar: ok: plugin greeter 1.0.0 loads on host " + Distribution.VERSION + "; provides "
                 + "observer greeter");
         assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(1);
         assertThat(missing.stdout()).contains("greeter.jar: error: Plugin-Dependencies wants greetings >=1.0.0 & <3.0.0, "

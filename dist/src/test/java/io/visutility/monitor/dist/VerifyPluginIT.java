@@ -68,11 +68,11 @@ class VerifyPluginIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains(
-                "console-logger-0.1.0.jar: ok: plugin console-logger 0.1.0 loads on host 0.1.0; provides observer console-logger",
-                "retraining-trigger-0.1.0.jar: ok: plugin retraining-trigger 0.1.0 loads on host 0.1.0; provides observer "
+                "console-logger-" + Distribution.VERSION + ".jar: ok: plugin console-logger " + Distribution.VERSION + " loads on host " + Distribution.VERSION + "; provides observer console-logger",
+                "retraining-trigger-" + Distribution.VERSION + ".jar: ok: plugin retraining-trigger " + Distribution.VERSION + " loads on host " + Distribution.VERSION + "; provides observer "
                         + "retraining-trigger",
                 "strategy fixed-threshold, strategy p-value",
-                "drift-strategies-0.1.0.jar: info: strategy 'fixed-threshold' configures with no settings; it reads: "
+                "drift-strategies-" + Distribution.VERSION + ".jar: info: strategy 'fixed-threshold' configures with no settings; it reads: "
                         + "direction, threshold, warning")
                 .doesNotContain("error:", "FAILED");
     }
@@ -87,7 +87,7 @@ class VerifyPluginIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).isEqualTo(
-                "counting.jar: ok: plugin counting 1.0.0 loads on host 0.1.0; provides observer counting\n");
+                "counting.jar: ok: plugin counting 1.0.0 loads on host " + Distribution.VERSION + "; provides observer counting\n");
     }
 
     @Test
@@ -130,7 +130,7 @@ class VerifyPluginIT {
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.stdout()).contains(
-                "future.jar: error: Plugin-Requires '>=9.0.0' does not accept this host, version 0.1.0",
+                "future.jar: error: Plugin-Requires '>=9.0.0' does not accept this host, version " + Distribution.VERSION,
                 "future.jar: FAILED: 1 problem");
     }
 
@@ -246,8 +246,8 @@ class VerifyPluginIT {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).isEqualTo("""
                 strict.jar: info: strategy 'strict' needs settings: strategy 'strict': key 'target': is required
-                strict.jar: ok: plugin strict 1.0.0 loads on host 0.1.0; provides strategy strict
-                """);
+                strict.jar: ok: plugin strict 1.0.0 loads on host %s; provides strategy strict
+                """.formatted(Distribution.VERSION));
     }
 
     @Test

@@ -206,6 +206,11 @@ final class AsyncLane extends Lane implements Runnable {
         return state.ended();
     }
 
+    /** Whether the lane is closing past its shutdown timeout (see {@link LaneShutdown#overdue}). */
+    boolean overdue() {
+        return shutdown.overdue();
+    }
+
     // The parts, for each other.
 
     /** How many resumes the lane has had (see {@link #run}). */
@@ -327,7 +332,8 @@ final class AsyncLane extends Lane implements Runnable {
         return new ObserverStats(name, DispatchMode.ASYNC, produced + queueFull + blockTimeout + fromRings - handedOn,
                 counters.delivered.get(), counters.failed.get(),
                 Map.of(DropReason.QUEUE_FULL, queueFull, DropReason.EVICTED, queue.evicted(),
-                        DropReason.BLOCK_TIMEOUT, blockTimeout, DropReason.SHUTDOWN, counters.droppedShutdown.get(),
+                        DropReason.BLOCK_TIMEOUT, blockTimeout, DropReason.PAUSED, counters.droppedPaused.get(),
+                        DropReason.SHUTDOWN, counters.droppedShutdown.get(),
                         DropReason.CLOSED, shutdown.droppedClosed()),
                 Math.max(0, produced - consumed) + held, failures.paused(), counters.processingTime.snapshot());
     }

@@ -185,12 +185,20 @@ final class DeliveryLoop {
         long delivered = 0;
         long begin = System.nanoTime();
         long before = begin;
-        long paused = 0;
         int now;
         while (start < end && !LaneState.holds(now = state.get())) {
             ModelMetricEvent event = events[start++];
             handled++;
             if (LaneState.closing(now) && shutdown.droppedAtClose()) {
+                counters.delivered.add(delivered);
+                delivered = 0;
+                counters.publishHeld(end - start);
+                continue;
+            }
+            if (lane.failures.isPaused()) {
+                // A paused observer's events are dropped, not kept: under `block` they would hold
+                // every producer, and with them the other observers, for the whole pause.
+                counters.droppedPaused.increment();
                 counters.delivered.add(delivered);
                 delivered = 0;
                 counters.publishHeld(end - start);
@@ -214,16 +222,6 @@ final class DeliveryLoop {
                 delivered = 0;
                 counters.publishHeld(end - start);
             }
-            if (outcome > 0) {
-                if (timed > 0) {
-                    counters.processingTime.record(System.nanoTime() - before, timed);
-                    timed = 0;
-                }
-                long pauseStart = System.nanoTime();
-                pause(outcome);
-                before = System.nanoTime();
-                paused += before - pauseStart;
-            }
         }
         Arrays.fill(events, first, start, null); // let the delivered events go
         long finish = timed > 0 || handled > 0 ? System.nanoTime() : begin;
@@ -231,22 +229,10 @@ final class DeliveryLoop {
             counters.processingTime.record(finish - before, timed);
         }
         if (handled > 0) {
-            timeEachCall = (finish - begin - paused) / handled >= TIME_EACH_CALL_ABOVE_NANOS;
+            timeEachCall = (finish - begin) / handled >= TIME_EACH_CALL_ABOVE_NANOS;
         }
         counters.delivered.add(delivered);
         counters.publishHeld(end - start);
         return handled;
-    }
-
-    /** The failure policy's pause: until it is over, or the lane is held or closing. */
-    private void pause(long nanos) {
-        long until = System.nanoTime() + nanos;
-        long left;
-        int now;
-        while (!LaneState.closing(now = state.get()) && !LaneState.holds(now)
-                && (left = until - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(lane, left);
-        }
-        lane.failures.resumed();
     }
 }

@@ -10,7 +10,7 @@ public enum DropReason {
     EVICTED,
     /** The queue stayed full for the whole of the lane's own block timeout ({@link OverflowPolicy#BLOCK}). */
     BLOCK_TIMEOUT,
-    /** A sync observer was paused after repeated failures. */
+    /** The observer was paused after repeated failures. */
     PAUSED,
     /** Still queued when the lane's shutdown timeout ran out. */
     SHUTDOWN,

@@ -27,6 +27,8 @@ final class LaneCounters {
 
     final SingleWriterCounter delivered = new SingleWriterCounter();
     final SingleWriterCounter failed = new SingleWriterCounter();
+    /** Taken while the observer was paused after repeated failures. */
+    final SingleWriterCounter droppedPaused = new SingleWriterCounter();
     /** Still undelivered when the shutdown timeout ran out. */
     final SingleWriterCounter droppedShutdown = new SingleWriterCounter();
     /** Events the filter accepted that the lane read from rings. */

@@ -30,6 +30,8 @@ final class LaneShutdown {
     /** Whether the lane thread has taken its last look; guarded by the late lock. */
     private boolean lastLookTaken;
     private volatile long closeDeadline;
+    /** Whether {@link #startClock} ran: the lane is closing. */
+    private volatile boolean clockStarted;
 
     LaneShutdown(AsyncLane lane, LaneCounters counters) {
         this.lane = lane;
@@ -39,6 +41,15 @@ final class LaneShutdown {
     /** Starts the shutdown timeout: events still undelivered after it are dropped. Before the lane's state says closing. */
     void startClock(long timeoutNanos) {
         closeDeadline = System.nanoTime() + timeoutNanos;
+        clockStarted = true;
+    }
+
+    /**
+     * Whether the lane is closing and its shutdown timeout has run out: what it has not read by
+     * then it will not deliver (an observer stuck in {@code onEvent}), so no producer may wait for it.
+     */
+    boolean overdue() {
+        return clockStarted && System.nanoTime() - closeDeadline > 0;
     }
 
     /**

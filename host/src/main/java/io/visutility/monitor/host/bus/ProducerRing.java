@@ -110,12 +110,12 @@ final class ProducerRing implements PerThread.Owned {
             reattachThoseWhoAsked(sequence);
         }
         if (leaving.length > 0 && !attendLeaving(sequence, deadline)) {
-            return false;
+            return notPublished();
         }
         if (sequence >= gate) {
             long newGate = makeRoom(sequence, deadline);
             if (newGate == RingReader.NO_ROOM) {
-                return false; // the gate stays: the next publish looks at every position again
+                return notPublished(); // the gate stays: the next publish looks at every position again
             }
             gate = newGate;
         }
@@ -141,6 +141,17 @@ final class ProducerRing implements PerThread.Owned {
             }
         }
         return placed;
+    }
+
+    /**
+     * The event was not published: a lane detached after waiting out its own block timeout for it
+     * must wait again for the next event, not drop that one at once.
+     */
+    private boolean notPublished() {
+        for (RingReader reader : detached) {
+            reader.takeWaited();
+        }
+        return false;
     }
 
     /** Counts a lane reading this ring that raised (+1) or lowered (-1) its attention; by lanes, under their readers' lock. */

@@ -261,7 +261,9 @@ final class RingReader {
     long roomFor(long sequence, int room, ModelMetricEvent[] scratch, long deadline) {
         LaneQueue queue = lane.queue();
         if (queue.blocks() && !lane.ended()) {
-            Placement waitedOut = queue.blockUntil(() -> sequence - position() < room || lane.ended(), deadline);
+            // A closing lane past its shutdown timeout reads nothing more that it will deliver: stop waiting for it.
+            Placement waitedOut = queue.blockUntil(
+                    () -> sequence - position() < room || lane.ended() || lane.overdue(), deadline);
             long at = position();
             if (sequence - at < room && !lane.ended()) {
                 return at;

@@ -25,7 +25,11 @@
  * event (or a detached lane's queue does not take it) and the emit reports
  * {@code Placement.REFUSED}, so the source knows which event was not placed. A lane's own
  * {@code block_timeout}, when set, ends the wait sooner and drops, as the other policies drop.
- * Events a replaced lane hands on were accepted already: they wait without a deadline.
+ * Events a replaced lane hands on were accepted already: they wait without a deadline. No producer
+ * waits for a lane that is closing past its shutdown timeout ({@code LaneShutdown.overdue}): an
+ * observer stuck in {@code onEvent} must not hold the bus after it left it. A paused observer's
+ * lane keeps taking events and drops them ({@code paused}), so a failing observer never holds a
+ * producer either.
  *
  * <h2>Handshakes</h2>
  * Each is a pair of threads that each store, fence, then load what the other stored: so either A

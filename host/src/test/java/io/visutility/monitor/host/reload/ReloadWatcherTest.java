@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.visutility.monitor.api.ConceptDrift;
 import io.visutility.monitor.api.ModelVersion;
+import io.visutility.monitor.host.HostVersion;
 import io.visutility.monitor.host.Monitor;
 import io.visutility.monitor.host.plugins.PluginInfo;
 import io.visutility.monitor.host.plugins.PluginProblem;
@@ -169,7 +170,7 @@ class ReloadWatcherTest {
 
         assertThat(versionOf("recorders")).isEqualTo("1.0.0");
         assertThat(monitor.catalog().problems()).containsExactly(new PluginProblem("recorders.jar",
-                "plugin recorders requires host version '>=9.0.0' (Plugin-Requires), this host is 0.1.0"));
+                "plugin recorders requires host version '>=9.0.0' (Plugin-Requires), this host is " + HostVersion.current()));
         eventually().untilAsserted(() -> assertThat(Journal.linesOf("console")).containsExactly(
                 "console #1 start 1.0.0 label=", "console #1 stop",
                 "console #2 start 1.0.0 label=", "console #2 concept_drift after-failed-upgrade"));
