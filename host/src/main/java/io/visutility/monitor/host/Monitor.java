@@ -412,6 +412,7 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
                 reloads.remove(old.get());
             }
         }
+        List<String> notLoaded = new ArrayList<>();
         for (Path jar : toLoad) {
             // A plugin still running from a file that is gone (its last good copy, after a failed
             // upgrade under a new file name) is replaced by a new jar with its id.
@@ -424,11 +425,17 @@ public final class Monitor implements AutoCloseable, TelemetrySource {
                 continue;
             }
             if (plugins.load(jar).isEmpty()) {
-                String name = jar.getFileName().toString();
-                history.record(ReloadHistory.Kind.JAR, false, name, "not loaded: " + reloads.problemOf(name));
+                notLoaded.add(jar.getFileName().toString());
             }
         }
         reloads.added(before);
+        // Only now: a jar that waited for a dependency in the same batch may have loaded with it.
+        Set<String> running = plugins.catalog().plugins().stream().map(PluginInfo::jar).collect(Collectors.toSet());
+        for (String name : notLoaded) {
+            if (!running.contains(name)) {
+                history.record(ReloadHistory.Kind.JAR, false, name, "not loaded: " + reloads.problemOf(name));
+            }
+        }
         reloadsOk.incrementAndGet();
         startWaiting();
     }

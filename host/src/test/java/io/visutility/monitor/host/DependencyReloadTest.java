@@ -244,4 +244,21 @@ class DependencyReloadTest {
         assertThat(monitor.observerNames()).containsExactly("user");
         assertThat(Journal.lines()).containsExactly("user #1 start lib 1.0.0");
     }
+
+    @Test
+    void aJarAndItsDependencyArrivingTogetherRecordNoFailedJar() throws Exception {
+        Files.writeString(manifest, """
+                plugins:
+                  dir: ../plugins
+                reload: {watch: false}
+                observers: []
+                """);
+        monitor = Monitor.start(manifest);
+        user("lib").writeTo(plugins.resolve("a-user.jar")); // sorts before lib.jar, as the watcher's TreeSet does
+        library("1.0.0").writeTo(plugins.resolve("lib.jar"));
+        monitor.jarsChanged(Set.of(), new java.util.TreeSet<>(Set.of("a-user.jar", "lib.jar")), Set.of());
+
+        assertThat(monitor.catalog().plugins()).hasSize(2);
+        assertThat(monitor.reloadHistory().lastFailedJar()).isEmpty();
+    }
 }

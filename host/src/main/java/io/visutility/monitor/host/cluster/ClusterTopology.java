@@ -16,9 +16,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The cluster's Kafka Streams topology: each record of the events topic is checked; one that is
@@ -47,28 +45,32 @@ final class ClusterTopology {
     static Topology build(String topic, String deadLetterTopic, Consumer<ModelMetricEvent> deliver,
                           IngestCounter counter) {
         StreamsBuilder builder = new StreamsBuilder();
-        // The common case, a valid event keyed by its model, is delivered by the first processor;
-        // only the others go on, to the dead letters or through the repartition topic.
-        KStream<byte[], CheckedRecord> others = builder
+        KStream<byte[], CheckedRecord> checked = builder
                 .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("records"))
-                .process(() -> new CheckAndDeliver(deliver, counter), Named.as("check-and-deliver"));
-        Map<String, KStream<byte[], CheckedRecord>> kinds = others.split(Named.as("kind-"))
+                .processValues(Check::new, Named.as("check"));
+        Map<String, KStream<byte[], CheckedRecord>> kinds = checked.split(Named.as("kind-"))
                 .branch((key, record) -> record instanceof CheckedRecord.Invalid, Branched.as("invalid"))
+                .branch((key, record) -> ((CheckedRecord.Valid) record).keyedByModel(), Branched.as("keyed"))
                 .defaultBranch(Branched.as("rekey"));
 
         kinds.get("kind-invalid")
                 .processValues(() -> new DeadLetter(counter), Named.as("dead-letter"))
                 .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters"));
 
-        kinds.get("kind-rekey")
+        KStream<String, ModelMetricEvent> keyed = kinds.get("kind-keyed")
+                .map((key, record) -> KeyValue.pair(model(record), ((CheckedRecord.Valid) record).event()),
+                        Named.as("keyed-events"));
+        KStream<String, ModelMetricEvent> rekeyed = kinds.get("kind-rekey")
                 .map((key, record) -> KeyValue.pair(model(record), ((CheckedRecord.Valid) record).value()),
                         Named.as("by-model"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-model"))
-                .processValues(Recheck::new, Named.as("recheck"))
-                .foreach((model, event) -> {
-                    deliver.accept(event);
-                    counter.accepted(SOURCE, 1);
-                }, Named.as("deliver-rekeyed"));
+                .processValues(Recheck::new, Named.as("recheck"));
+        // One stream from both: Streams then puts partition p of the topic and of the repartition topic
+        // in one task, so a model's keyed and re-keyed events reach the same host, in one order.
+        keyed.merge(rekeyed, Named.as("events")).foreach((model, event) -> {
+            deliver.accept(event);
+            counter.accepted(SOURCE, 1);
+        }, Named.as("deliver"));
         return builder.build();
     }
 
@@ -76,25 +78,11 @@ final class ClusterTopology {
         return ((CheckedRecord.Valid) record).event().model().name();
     }
 
-    /** Reads each record's value as an event: delivers one keyed by its model, passes the others on. */
-    private static final class CheckAndDeliver extends ContextualProcessor<byte[], byte[], byte[], CheckedRecord> {
-        private final Consumer<ModelMetricEvent> deliver;
-        private final IngestCounter counter;
-
-        CheckAndDeliver(Consumer<ModelMetricEvent> deliver, IngestCounter counter) {
-            this.deliver = deliver;
-            this.counter = counter;
-        }
-
+    /** Reads each record's value as an event. */
+    private static final class Check extends ContextualFixedKeyProcessor<byte[], byte[], CheckedRecord> {
         @Override
-        public void process(Record<byte[], byte[]> record) {
-            CheckedRecord checked = CheckedRecord.check(record.key(), record.value(), record.timestamp());
-            if (checked instanceof CheckedRecord.Valid valid && valid.keyedByModel()) {
-                deliver.accept(valid.event());
-                counter.accepted(SOURCE, 1);
-            } else {
-                context().forward(record.withValue(checked));
-            }
+        public void process(FixedKeyRecord<byte[], byte[]> record) {
+            context().forward(record.withValue(CheckedRecord.check(record.key(), record.value(), record.timestamp())));
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,13 +48,13 @@ public final class KafkaIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaIngest.class);
     /** How long the start waits for the broker to list its topics. */
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
-    /** How long one try to place an event waits before the stream thread looks whether the host is stopping. */
-    private static final long PLACE_TRY_MILLIS = 500;
 
     private final KafkaStreams streams;
     private final EventBus bus;
     private final String topic;
     private volatile boolean closing;
+    /** The stream threads waiting in {@link #place} now, for {@link #close} to interrupt. */
+    private final Set<Thread> placing = ConcurrentHashMap.newKeySet();
     /** Rebalances this host took part in; written by Streams' state listener only. */
     private final AtomicLong rebalances = new AtomicLong();
 
@@ -129,13 +130,24 @@ public final class KafkaIngest implements AutoCloseable {
         return properties;
     }
 
-    /** Hands one event to the bus, waiting for room as long as it takes, unless the host is stopping. */
+    /**
+     * Hands one event to the bus, waiting for room as long as it takes: one wait, not a retry per
+     * timeout, since a retry would place the event again in the lanes that took it the first time.
+     * {@link #close} interrupts the wait.
+     */
     private void place(ModelMetricEvent event) {
-        while (!bus.offer(event, PLACE_TRY_MILLIS, TimeUnit.MILLISECONDS)) {
-            if (closing || Thread.currentThread().isInterrupted()) {
-                // Not placed: its offset is not committed, so the host that reads the partition next gets it.
-                throw new IllegalStateException("ingest.kafka: the host is stopping; event not placed: " + event);
+        placing.add(Thread.currentThread());
+        try {
+            if (!closing) { // "stop vs wait": close sets closing, then interrupts the threads in placing
+                bus.emit(event);
             }
+        } finally {
+            placing.remove(Thread.currentThread());
+        }
+        if (Thread.interrupted() || closing) {
+            // Perhaps not placed everywhere: its offset is not committed, so the host that reads the
+            // partition next gets it again (at least once).
+            throw new IllegalStateException("ingest.kafka: the host is stopping; event not placed: " + event);
         }
     }
 
@@ -180,6 +192,7 @@ public final class KafkaIngest implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        placing.forEach(Thread::interrupt); // a stream thread waiting for room in full lanes stops waiting
         // Leaving the group at once hands this host's partitions over now, not after the session timeout.
         if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)))) {

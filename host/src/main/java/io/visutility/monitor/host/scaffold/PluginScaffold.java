@@ -130,15 +130,22 @@ public record PluginScaffold(Kind kind, String name, String javaPackage) {
                 """.formatted(name, name);
     }
 
-    /** {@code >=} this host's version (its release, for a release) and below the next major version. */
+    /**
+     * {@code >=} this host's minor release and below the next major version. A pre-release host
+     * ({@code 0.2.0-SNAPSHOT}) cannot be named in a range (PF4J reads its {@code -} as a hyphen
+     * range) and is older than its release, so the range starts at the minor release before it.
+     */
     public static String pluginRequires(String hostVersion) {
         Matcher m = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)(.*)").matcher(hostVersion);
         if (!m.matches()) {
             return ">=" + hostVersion;
         }
         int major = Integer.parseInt(m.group(1));
-        String lower = m.group(4).isEmpty() ? m.group(1) + "." + m.group(2) + ".0" : hostVersion;
-        return ">=" + lower + " & <" + (major + 1) + ".0.0";
+        int minor = Integer.parseInt(m.group(2));
+        if (!m.group(4).isEmpty()) {
+            minor = Math.max(0, minor - 1);
+        }
+        return ">=" + major + "." + minor + ".0 & <" + (major + 1) + ".0.0";
     }
 
     private Map<String, String> values() {

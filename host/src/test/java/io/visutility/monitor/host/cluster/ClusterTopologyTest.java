@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +107,20 @@ class ClusterTopologyTest {
         assertThat(rejected).containsEntry("kafka malformed", 2L).containsEntry("kafka invalid_field", 1L)
                 .containsEntry("kafka not_utf8", 1L).containsEntry("kafka too_long", 1L);
         assertThat(delivered).hasSize(1);
+    }
+
+    @Test
+    void keyedAndReKeyedEventsAreDeliveredByOneSubTopologySoOneTaskPerPartition() {
+        // Different sub-topologies are different tasks (0_p, 1_p), which Streams may give to different
+        // hosts: a model with keyed and unkeyed records would then be split between two hosts.
+        TopologyDescription description = ClusterTopology.build("model-metrics", "dead-letters", event -> { },
+                IngestCounter.NONE).describe();
+        List<Integer> delivering = description.subtopologies().stream()
+                .filter(sub -> sub.nodes().stream().anyMatch(node -> node.name().equals("deliver")))
+                .map(TopologyDescription.Subtopology::id).toList();
+        assertThat(delivering).hasSize(1);
+        assertThat(description.subtopologies().stream().filter(sub -> sub.id() == delivering.get(0)).findFirst()
+                .orElseThrow().nodes()).anyMatch(node -> node.name().equals("records"));
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {
