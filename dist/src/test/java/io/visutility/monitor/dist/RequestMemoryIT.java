@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A request's memory is bounded by a small multiple of its body: eight concurrent 1 MiB bodies of
- * 524,288 bad lines each, three times over, against a host with a 256 MiB heap. Each is answered
- * with the first 100 errors and a count of the rest, and the host still serves.
+ * A request's memory is bounded by a small multiple of its body: eight concurrent 1 MiB bodies,
+ * NDJSON of 524,288 bad lines and JSON arrays of 349,525 empty objects, twice each, against a
+ * host with a 256 MiB heap. Each is answered with the first 100 errors and a count of the rest,
+ * and the host still serves.
  */
 class RequestMemoryIT {
 
@@ -50,22 +51,27 @@ class RequestMemoryIT {
             assertThat(port.find()).isTrue();
             String base = "http://127.0.0.1:" + port.group(1);
             HttpClient client = HttpClient.newHttpClient();
-            String body = "1\n".repeat(1 << 19); // 1 MiB, the default max_body_bytes
+            // 1 MiB each, the default max_body_bytes: NDJSON lines, and a JSON array of empty objects.
+            String lines = "1\n".repeat(1 << 19);
+            String array = "[" + "{},".repeat((1 << 20) / 3 - 1) + "{}]";
+            int elements = (1 << 20) / 3;
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
-                for (int round = 0; round < 3; round++) {
+                for (int round = 0; round < 4; round++) {
+                    boolean ndjson = round % 2 == 0;
                     List<Future<HttpResponse<String>>> answers = new ArrayList<>();
                     for (int i = 0; i < 8; i++) {
                         answers.add(pool.submit(() -> client.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
-                                        .header("Content-Type", "application/x-ndjson")
-                                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                        .header("Content-Type", ndjson ? "application/x-ndjson" : "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(ndjson ? lines : array)).build(),
                                 HttpResponse.BodyHandlers.ofString())));
                     }
+                    int bad = ndjson ? 1 << 19 : elements;
                     for (Future<HttpResponse<String>> answer : answers) {
                         HttpResponse<String> response = answer.get();
                         assertThat(response.statusCode()).isEqualTo(400);
-                        assertThat(response.body()).startsWith("{\"accepted\":0,\"rejected\":524288,\"errors\":[")
-                                .endsWith("\"errors_omitted\":524188}");
+                        assertThat(response.body()).startsWith("{\"accepted\":0,\"rejected\":" + bad + ",\"errors\":[")
+                                .endsWith("\"errors_omitted\":" + (bad - 100) + "}");
                     }
                 }
             } finally {

@@ -2,15 +2,18 @@ package io.visutility.monitor.host.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.visutility.monitor.api.AccuracyDrift;
 import io.visutility.monitor.api.ConceptDrift;
 import io.visutility.monitor.api.InferenceLatency;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
@@ -38,6 +41,8 @@ public final class EventJson {
             // "{event}{event}" on one line is an error, not the first event with the second lost
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+    /** Reads one value of a parser that goes on after it (an element of an array). */
+    private static final ObjectReader ONE_VALUE = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Map<String, String> METRIC_FIELD = Map.of(
             InferenceLatency.TYPE, "latency_ms",
             AccuracyDrift.TYPE, "drift",
@@ -86,6 +91,59 @@ public final class EventJson {
             throw new EventFormatException(RejectReason.NOT_UTF8, "record is not valid UTF-8");
         }
         return parse(text, ingestTime);
+    }
+
+    /** The values of a JSON document read one at a time; {@link #next} gives null after the last. */
+    public interface Values {
+        JsonNode next() throws EventFormatException;
+    }
+
+    /**
+     * The events of a JSON document that holds one event or an array of them (an HTTP body), one
+     * at a time: the document is checked whole first (so a syntax error anywhere rejects all of
+     * it, as one document should be), then each element is read into a tree of its own, so that
+     * memory holds one element, not the whole array's trees (28 times the body for {@code [{},...]}).
+     *
+     * @throws EventFormatException if it is not JSON, or empty
+     */
+    public static Values values(String json) throws EventFormatException {
+        try (JsonParser check = MAPPER.createParser(json)) {
+            if (check.nextToken() == null) {
+                throw new EventFormatException(RejectReason.MALFORMED, "empty body");
+            }
+            check.skipChildren();
+            if (check.nextToken() != null) {
+                throw new EventFormatException(RejectReason.MALFORMED, "not valid JSON: Trailing token (of type "
+                        + check.currentToken() + ") found after value");
+            }
+        } catch (JsonProcessingException e) {
+            throw new EventFormatException(RejectReason.MALFORMED, "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new EventFormatException(RejectReason.MALFORMED, "not valid JSON: " + e.getMessage());
+        }
+        try {
+            JsonParser parser = MAPPER.createParser(json);
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                JsonNode one = ONE_VALUE.readTree(parser);
+                boolean[] given = {false};
+                return () -> {
+                    if (given[0]) {
+                        return null;
+                    }
+                    given[0] = true;
+                    return one;
+                };
+            }
+            return () -> {
+                try {
+                    return parser.nextToken() == JsonToken.END_ARRAY ? null : ONE_VALUE.readTree(parser);
+                } catch (IOException e) {
+                    throw new EventFormatException(RejectReason.MALFORMED, "not valid JSON: " + e.getMessage());
+                }
+            };
+        } catch (IOException e) {
+            throw new EventFormatException(RejectReason.MALFORMED, "not valid JSON: " + e.getMessage());
+        }
     }
 
     /**

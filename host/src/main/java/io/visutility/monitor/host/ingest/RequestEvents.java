@@ -48,17 +48,23 @@ final class RequestEvents {
         };
     }
 
-    /** One JSON document: an event, or an array of them. */
+    /** One JSON document: an event, or an array of them, read one element at a time. */
     static Source json(String text, Clock clock) {
-        Iterator<JsonNode> nodes;
+        EventJson.Values values;
         try {
-            JsonNode tree = EventJson.readTree(text);
-            nodes = tree.isArray() ? tree.elements() : List.of(tree).iterator();
+            values = EventJson.values(text);
         } catch (EventFormatException e) {
             Iterator<Item> one = List.of(new Item(null, e)).iterator();
             return () -> one.hasNext() ? one.next() : null;
         }
-        return () -> nodes.hasNext() ? item(nodes.next(), clock) : null;
+        return () -> {
+            try {
+                JsonNode node = values.next();
+                return node == null ? null : item(node, clock);
+            } catch (EventFormatException e) {
+                return new Item(null, e); // not after the check of the whole document; kept for safety
+            }
+        };
     }
 
     private static Item item(JsonNode node, Clock clock) {
