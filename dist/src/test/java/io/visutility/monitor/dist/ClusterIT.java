@@ -86,12 +86,13 @@ class ClusterIT {
                     application_id: cluster-it
                     dead_letter_topic: dead
                     state_dir: %s
-                    properties: {commit.interval.ms: 100, consumer.session.timeout.ms: 6000,
+                    properties: {commit.interval.ms: 100, %s: 6000,
                                  consumer.heartbeat.interval.ms: 500}
                 observers:
                   - name: console
                     type: console-logger
-                """.formatted(kafka.bootstrapServers(), TOPIC, home.resolve("streams")));
+                """.formatted(kafka.bootstrapServers(), TOPIC, home.resolve("streams"),
+                        "consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)); // a crashed host is noticed in seconds
         return dist.start("run", "--config", dist.manifest().toString());
     }
 

@@ -193,7 +193,7 @@ public final class KafkaIngest implements AutoCloseable {
     public void close() {
         closing = true;
         placing.forEach(Thread::interrupt); // a stream thread waiting for room in full lanes stops waiting
-        // Leaving the group at once hands this host's partitions over now, not after the session timeout.
+        // Leaving the group at once hands this host's partitions over now, not once the group notices it gone.
         if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)))) {
             LOG.warn("ingest.kafka: the stream did not stop within 30 s");

@@ -75,7 +75,7 @@ class KafkaIngestTest {
         return new KafkaIngestSpec(kafka.bootstrapServers(), topic, "app-" + topic, KafkaIngestSpec.Guarantee.EXACTLY_ONCE,
                 topic + "-dead", 0, Optional.of(state.resolve(host).toString()),
                 Map.of("commit.interval.ms", "100",
-                        "consumer.session.timeout.ms", "6000",
+                        "consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
                         "consumer.heartbeat.interval.ms", "500"), "test");
     }
 

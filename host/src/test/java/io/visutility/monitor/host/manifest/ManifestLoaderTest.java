@@ -193,12 +193,12 @@ class ManifestLoaderTest {
                   kafka:
                     bootstrap: broker-1:9092,broker-2:9092
                     topic: model-metrics
-                    properties: {security.protocol: SSL, consumer.session.timeout.ms: 10000}
+                    properties: {security.protocol: SSL, consumer.max.poll.interval.ms: 10000}
                 """).kafka().orElseThrow();
 
         assertThat(kafka).isEqualTo(new KafkaIngestSpec("broker-1:9092,broker-2:9092", "model-metrics",
                 "visutility-monitor", KafkaIngestSpec.Guarantee.EXACTLY_ONCE, "monitor-dead-letters", 0,
-                Optional.empty(), Map.of("security.protocol", "SSL", "consumer.session.timeout.ms", "10000"),
+                Optional.empty(), Map.of("security.protocol", "SSL", "consumer.max.poll.interval.ms", "10000"),
                 FILE + ":3"));
         assertThat(parse("observers: []\n").kafka()).isEmpty();
     }
