@@ -153,6 +153,8 @@ class ClusterIT {
             assertThat(metrics).contains("monitor_kafka_running 1.0", "monitor_kafka_rebalances_total ",
                     "monitor_kafka_lag{partition=\"model-metrics-", "monitor_events_received_total{source=\"kafka\"} ");
             assertThat(metrics).containsPattern("monitor_kafka_partitions [1-9]");
+            assertThat(get(hosts.get(0), "/healthz")).contains("\"status\":\"ok\"",
+                    "\"kafka\":{\"state\":\"RUNNING\",\"partitions\":[\"model-metrics-");
         } finally {
             hosts.forEach(host -> host.process().destroy()); // SIGTERM: each commits and drains
         }
@@ -172,10 +174,14 @@ class ClusterIT {
     }
 
     private static String metrics(Started host) throws Exception {
+        return get(host, "/metrics");
+    }
+
+    private static String get(Started host, String path) throws Exception {
         Matcher port = Pattern.compile("http ingest listening on 127\\.0\\.0\\.1:(\\d+)").matcher(host.stderr());
         assertThat(port.find()).isTrue();
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                        java.net.URI.create("http://127.0.0.1:" + port.group(1) + path)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 

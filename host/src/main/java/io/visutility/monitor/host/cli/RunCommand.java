@@ -10,16 +10,20 @@ import io.visutility.monitor.host.manifest.ManifestException;
 import io.visutility.monitor.host.reload.ReloadWatcher;
 import io.visutility.monitor.host.telemetry.HostMetrics;
 import io.visutility.monitor.host.web.HttpListener;
+import io.visutility.monitor.host.web.StreamHealth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -70,10 +74,13 @@ final class RunCommand implements Callable<Integer> {
             front.addFirst(ReloadWatcher.start(monitor));
         }
         HostMetrics metrics = new HostMetrics(monitor.metricsRegistry(), monitor);
+        // Set once the stream runs: until then, and without ingest.kafka, /healthz has no kafka part.
+        AtomicReference<Supplier<Optional<StreamHealth>>> streamHealth = new AtomicReference<>(Optional::empty);
         if (monitor.manifest().http().isPresent()) {
             HttpIngestSpec http = monitor.manifest().http().get();
             try {
-                front.addFirst(HttpListener.start(http, monitor, Clock.systemUTC(), metrics, metrics));
+                front.addFirst(HttpListener.start(http, monitor, Clock.systemUTC(), metrics, metrics,
+                        () -> streamHealth.get().get()));
             } catch (IOException e) {
                 // An address in use or that does not resolve: the manifest asks for what cannot run here.
                 throw new ManifestException(http.where() + ": http: cannot listen on " + http.bind() + ":"
@@ -84,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
             KafkaIngest stream = KafkaIngest.start(monitor.manifest().kafka().get(), monitor.bus(), metrics);
             front.addFirst(stream);
             metrics.add(stream);
+            streamHealth.set(() -> Optional.of(new StreamHealth(stream.state(), stream.partitions())));
         }
         if (monitor.manifest().alerts().isPresent()) {
             front.addFirst(AlertmanagerSender.start(monitor.manifest().alerts().get(), monitor.status(),

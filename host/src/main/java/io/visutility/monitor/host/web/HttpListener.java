@@ -6,6 +6,8 @@ import io.visutility.monitor.host.ingest.IngestCounter;
 import io.visutility.monitor.host.manifest.HttpIngestSpec;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The host's one HTTP listener: ingest ({@link HttpIngest}), {@code /metrics}, {@code /healthz},
@@ -25,7 +27,19 @@ public final class HttpListener {
      */
     public static HttpIngest start(HttpIngestSpec spec, Monitor monitor, Clock clock, IngestCounter counter,
                                    HttpIngest.MetricsWriter metrics) throws IOException {
-        return HttpIngest.start(spec, monitor.bus(), clock, () -> StatusApi.health(monitor), counter, metrics,
+        return start(spec, monitor, clock, counter, metrics, Optional::empty);
+    }
+
+    /**
+     * Starts listening, with the Kafka stream's state on {@code /healthz}.
+     *
+     * @param stream the stream's state at each request, or empty while the host reads no topic
+     */
+    public static HttpIngest start(HttpIngestSpec spec, Monitor monitor, Clock clock, IngestCounter counter,
+                                   HttpIngest.MetricsWriter metrics, Supplier<Optional<StreamHealth>> stream)
+            throws IOException {
+        return HttpIngest.start(spec, monitor.bus(), clock, () -> StatusApi.health(monitor, stream.get()), counter,
+                metrics,
                 listener -> {
                     StatusApi.serve(monitor, listener);
                     StatusPage.serve(listener);

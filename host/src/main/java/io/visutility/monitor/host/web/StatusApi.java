@@ -247,11 +247,15 @@ public final class StatusApi {
      * plugin jar that failed to load, observer waiting for its type or paused after failures, and
      * a rejected manifest reload; {@code last_reload_error} (that rejection's message, until a
      * reload is applied); and {@code reload}: {@code last_error} (the same) and
-     * {@code last_failed_jar} (the last plugin jar that could not be loaded while running).
+     * {@code last_failed_jar} (the last plugin jar that could not be loaded while running). With a
+     * Kafka stream, {@code kafka}: its {@code state} and {@code partitions}; a stream that is not
+     * {@code RUNNING} is a problem too.
      */
-    public static ObjectNode health(Monitor monitor) {
+    public static ObjectNode health(Monitor monitor, Optional<StreamHealth> stream) {
         ObjectNode answer = MAPPER.createObjectNode();
         ArrayNode problems = MAPPER.createArrayNode();
+        stream.filter(kafka -> !kafka.state().equals("RUNNING")).ifPresent(kafka ->
+                problem(problems, "kafka", "the Kafka stream is " + kafka.state() + ", not RUNNING"));
         monitor.catalog().problems().forEach(problem ->
                 problem(problems, "plugins", problem.jar() + ": " + problem.reason()));
         monitor.waitingObservers().forEach((name, type) ->
@@ -272,6 +276,10 @@ public final class StatusApi {
         reload.put("last_error", reloadError);
         reload.set("last_failed_jar", monitor.reloadHistory().lastFailedJar()
                 .<JsonNode>map(StatusApi::reload).orElse(MAPPER.nullNode()));
+        stream.ifPresent(kafka -> {
+            ObjectNode node = answer.putObject("kafka").put("state", kafka.state());
+            kafka.partitions().forEach(node.putArray("partitions")::add);
+        });
         return answer;
     }
 
