@@ -52,7 +52,7 @@ class CustomPluginIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stderr()).containsPattern("retraining triggered model=ranker version=v7 "
-                + "strategy=latency-budget at=\\S+ reason=3 latencies in a row over the 200 ms budget");
+                + "strategy=latency-budget at=\\S+ reason=\"3 latencies in a row over the 200 ms budget\"");
         assertThat(result.count("retraining triggered")).isEqualTo(1);
     }
 
@@ -81,7 +81,7 @@ class CustomPluginIT {
         Result result = dist.run("run", "--config", dist.manifest().toString(), "--replay", events.toString());
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stderr()).contains("ranker v7 took 250 ms, over its 200 ms budget")
+        assertThat(result.stderr()).contains("model=ranker version=v7 took 250 ms, over its 200 ms budget")
                 .doesNotContain("took 150 ms");
     }
 

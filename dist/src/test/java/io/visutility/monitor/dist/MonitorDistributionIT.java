@@ -45,7 +45,7 @@ class MonitorDistributionIT {
         assertThat(result.count("observer.console - ")).isEqualTo(60);
         assertThat(result.count(TRIGGER)).as(result.toString()).isEqualTo(1);
         assertThat(result.stderr()).contains("retraining triggered model=object_detector version=v1.2.3 "
-                + "strategy=p-value at=2026-11-26T10:20:00Z reason=concept drift p-value 0.004 <= alpha 0.01");
+                + "strategy=p-value at=2026-11-26T10:20:00Z reason=\"concept drift p-value 0.004 <= alpha 0.01\"");
         assertThat(result.count("observer 'console' stopped; received 60, delivered 60, failed 0, dropped 0")).isEqualTo(1);
         assertThat(result.count("observer 'retrain-on-concept-drift' stopped; received 20, delivered 20, failed 0, dropped 0")).isEqualTo(1);
     }

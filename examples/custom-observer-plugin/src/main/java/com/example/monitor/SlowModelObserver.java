@@ -1,6 +1,7 @@
 package com.example.monitor;
 
 import io.visutility.monitor.api.InferenceLatency;
+import io.visutility.monitor.api.LogValue;
 import io.visutility.monitor.api.Metrics;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
@@ -40,7 +41,8 @@ public final class SlowModelObserver implements Observer {
     public void onEvent(ModelMetricEvent event) {
         if (event instanceof InferenceLatency latency && latency.latencyMs() > budgetMs) {
             slow.inc(1, latency.model().name());
-            log.warn("{} {} took {} ms, over its {} ms budget", latency.model().name(), latency.model().version(),
+            log.warn("model={} version={} took {} ms, over its {} ms budget", LogValue.quote(latency.model().name()),
+                    LogValue.quote(latency.model().version()),
                     latency.latencyMs(), budgetMs);
         }
     }

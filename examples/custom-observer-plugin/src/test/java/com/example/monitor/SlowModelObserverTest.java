@@ -16,8 +16,8 @@ class SlowModelObserverTest {
             observer.send(latency("ranker", "v7", 150), latency("ranker", "v7", 250), conceptDrift("ranker", "v7", 0.01),
                     latency("ranker", "v8", 900));
 
-            assertEquals(List.of("WARN ranker v7 took 250 ms, over its 200 ms budget",
-                    "WARN ranker v8 took 900 ms, over its 200 ms budget"), observer.logLines());
+            assertEquals(List.of("WARN model=ranker version=v7 took 250 ms, over its 200 ms budget",
+                    "WARN model=ranker version=v8 took 900 ms, over its 200 ms budget"), observer.logLines());
             assertEquals(2.0, observer.metrics().counterValue("slow_model_events", "ranker"));
         }
     }

@@ -1,5 +1,6 @@
 package io.visutility.monitor.host.bus;
 
+import io.visutility.monitor.api.LogValue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,7 @@ final class FailureTracker {
     private volatile boolean troubled;
     private volatile boolean paused;
     private volatile long pausedUntil;
+    private volatile long pausedAt;
 
     FailureTracker(String observerName, DispatchPolicy policy) {
         this.observerName = observerName;
@@ -68,6 +70,7 @@ final class FailureTracker {
         long previous = currentPauseNanos;
         long pause = previous == 0 ? firstPauseNanos : Math.min(maxPauseNanos, previous * 2);
         currentPauseNanos = pause;
+        pausedAt = now;
         pausedUntil = now + pause;
         paused = true;
         LOG.warn("observer '{}' failed {} times in a row; paused for {} ms", observerName, streak,
@@ -100,8 +103,8 @@ final class FailureTracker {
         return paused && System.nanoTime() - pausedUntil < 0;
     }
 
-    /** Ends the current pause and logs it once. */
-    void resumed() {
+    /** Ends the current pause and logs it once, with how long it lasted (not how long it was meant to). */
+    private void resumed() {
         synchronized (this) {
             if (!paused) {
                 return;
@@ -109,7 +112,7 @@ final class FailureTracker {
             paused = false;
         }
         LOG.info("observer '{}' resumed after a {} ms pause", observerName,
-                TimeUnit.NANOSECONDS.toMillis(currentPauseNanos));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedAt));
     }
 
     private void logRateLimited(Throwable failure, long now) {
@@ -121,7 +124,7 @@ final class FailureTracker {
                 LOG.warn("observer '{}' failed on an event", observerName, failure);
             } else {
                 LOG.warn("observer '{}' failed again ({} more failures not logged): {}", observerName, skipped,
-                        failure.toString());
+                        LogValue.quote(failure.toString()));
             }
         } else {
             notLogged.incrementAndGet();

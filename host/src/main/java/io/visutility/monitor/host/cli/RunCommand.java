@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
             KafkaIngest stream = KafkaIngest.start(monitor.manifest().kafka().get(), monitor.bus(), metrics);
             front.addFirst(stream);
             metrics.add(stream);
-            streamHealth.set(() -> Optional.of(new StreamHealth(stream.state(), stream.partitions())));
+            streamHealth.set(stream::health);
         }
         if (monitor.manifest().alerts().isPresent()) {
             front.addFirst(AlertmanagerSender.start(monitor.manifest().alerts().get(), monitor.status(),

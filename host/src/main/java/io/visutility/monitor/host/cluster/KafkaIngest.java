@@ -5,9 +5,11 @@ import io.visutility.monitor.host.bus.EventBus;
 import io.visutility.monitor.host.ingest.IngestCounter;
 import io.visutility.monitor.host.manifest.KafkaIngestSpec;
 import io.visutility.monitor.host.manifest.ManifestException;
+import io.visutility.monitor.host.web.StreamHealth;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -154,6 +156,11 @@ public final class KafkaIngest implements AutoCloseable {
     /** Streams' state of this host: {@code CREATED}, {@code REBALANCING}, {@code RUNNING}, {@code ERROR}, ... */
     public String state() {
         return streams.state().name();
+    }
+
+    /** The stream's state and partitions now, for {@code /healthz}. */
+    public Optional<StreamHealth> health() {
+        return Optional.of(new StreamHealth(state(), partitions()));
     }
 
     /** The partitions of the events topic this host reads now, as {@code topic-partition}, sorted. */

@@ -4,6 +4,7 @@ import io.visutility.monitor.api.AccuracyDrift;
 import io.visutility.monitor.api.ConceptDrift;
 import io.visutility.monitor.api.ExtensionType;
 import io.visutility.monitor.api.InferenceLatency;
+import io.visutility.monitor.api.LogValue;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.Observer;
 import io.visutility.monitor.api.ObserverContext;
@@ -30,7 +31,8 @@ public final class ConsoleLoggerObserver implements Observer {
     @Override
     public void onEvent(ModelMetricEvent event) {
         if (log.isInfoEnabled()) {
-            log.info("{} {} {} ts={}", event.type(), event.model(), measurement(event), event.timestamp());
+            log.info("{} {} {} ts={}", event.type(), LogValue.quote(event.model().toString()), measurement(event),
+                    event.timestamp());
         }
     }
 

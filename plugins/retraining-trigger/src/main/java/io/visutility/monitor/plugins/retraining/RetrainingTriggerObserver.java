@@ -2,6 +2,7 @@ package io.visutility.monitor.plugins.retraining;
 
 import io.visutility.monitor.api.DriftStrategy;
 import io.visutility.monitor.api.ExtensionType;
+import io.visutility.monitor.api.LogValue;
 import io.visutility.monitor.api.Metrics;
 import io.visutility.monitor.api.ModelMetricEvent;
 import io.visutility.monitor.api.ModelVersion;
@@ -164,8 +165,8 @@ public final class RetrainingTriggerObserver implements Observer {
                 }
                 restored++;
             } catch (RuntimeException e) {
-                log.warn("state file {}: state of {}@{} ignored: {}", stateFile, entry.model(), entry.version(),
-                        e.getMessage());
+                log.warn("state file {}: state of model={} version={} ignored: {}", stateFile, LogValue.quote(entry.model()),
+                        LogValue.quote(entry.version()), e.getMessage());
             }
         }
         log.info("restored the state of {} model versions from {}", restored, stateFile);
@@ -182,8 +183,9 @@ public final class RetrainingTriggerObserver implements Observer {
             if (models.size() >= maxModels) {
                 untracked.inc(1, ctx.name());
                 if (warnedFull.compareAndSet(false, true)) {
-                    log.warn("max_models {} reached: events of {} {} and other new model versions are not evaluated",
-                            maxModels, event.model().name(), event.model().version());
+                    log.warn("max_models {} reached: events of model={} version={} and other new model versions are not "
+                            + "evaluated", maxModels, LogValue.quote(event.model().name()),
+                            LogValue.quote(event.model().version()));
                 }
                 return;
             }
@@ -256,8 +258,9 @@ public final class RetrainingTriggerObserver implements Observer {
                         lastDrift = at;
                     }
                     if (lastTrigger != null && at.isBefore(lastTrigger.plus(cooldown))) {
-                        log.debug("drift for {} within cooldown since {}: {}", event.model(), lastTrigger,
-                                verdict.reason());
+                        log.debug("drift for model={} version={} within cooldown since {}: reason={}",
+                                LogValue.quote(event.model().name()), LogValue.quote(event.model().version()),
+                                lastTrigger, LogValue.quote(verdict.reason()));
                         return false;
                     }
                     lastTrigger = at;
@@ -292,8 +295,8 @@ public final class RetrainingTriggerObserver implements Observer {
         }
 
         private String line(ModelMetricEvent event, Verdict verdict) {
-            return "model=" + event.model().name() + " version=" + event.model().version() + " strategy="
-                    + strategyType + " at=" + event.timestamp() + " reason=" + verdict.reason();
+            return "model=" + LogValue.quote(event.model().name()) + " version=" + LogValue.quote(event.model().version())
+                    + " strategy=" + strategyType + " at=" + event.timestamp() + " reason=" + LogValue.quote(verdict.reason());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.visutility.monitor.plugins.retraining;
 
+import io.visutility.monitor.api.LogValue;
 import java.time.Instant;
 
 /**
@@ -18,6 +19,6 @@ record Trigger(String model, String version, String strategy, Instant at, String
 
     /** {@code model=<name> version=<version>}: how every action log line names the trigger. */
     String describe() {
-        return "model=" + model + " version=" + version;
+        return "model=" + LogValue.quote(model) + " version=" + LogValue.quote(version);
     }
 }

@@ -109,8 +109,8 @@ class ActionSettingsTest {
         observer.stop();
 
         assertThat(ctx.lines).containsExactly(
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=p=0.01",
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:11:00Z reason=p=0.01");
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=\"p=0.01\"",
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:11:00Z reason=\"p=0.01\"");
         assertThat(ctx.metrics.series("model_retraining_triggers"))
                 .containsExactly(Map.entry(List.of("retrain", "object_detector", "v1.2.3", "counting"), 2.0));
         assertThat(ctx.metrics.series("model_retraining_actions")).isEmpty();

@@ -100,7 +100,7 @@ class ExecActionTest {
         assertThat(Files.readAllLines(args)).containsExactly("object_detector", "v1.2.3", "counting",
                 "2026-11-26T10:00:00Z", "p=0.01", "0.01", "--tag=object_detector@v1.2.3", "{unknown-to-regex}");
         assertThat(ctx.lines).containsExactly(
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=p=0.01",
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=\"p=0.01\"",
                 PREFIX + " exit=0 output=retrained object_detector");
     }
 

@@ -37,13 +37,25 @@ class RetrainingTriggerObserverTest {
         trigger.onEvent(concept(DETECTOR, 0.01, 11));  // 10 minutes after: trigger again
 
         assertThat(ctx.lines).containsExactly(
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:01:00Z reason=p=0.01",
-                "retraining triggered model=fraud_scorer version=v2.0.1 strategy=counting at=2026-11-26T10:06:00Z reason=p=0.02",
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:11:00Z reason=p=0.01");
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:01:00Z reason=\"p=0.01\"",
+                "retraining triggered model=fraud_scorer version=v2.0.1 strategy=counting at=2026-11-26T10:06:00Z reason=\"p=0.02\"",
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:11:00Z reason=\"p=0.01\"");
         // one validation instance at start, then one per model version; reset after each trigger
         assertThat(ctx.strategies).hasSize(3);
         assertThat(ctx.strategies.get(1).resets).isEqualTo(2);
         assertThat(ctx.strategies.get(2).resets).isEqualTo(1);
+    }
+
+    @Test
+    void aModelNameThatLooksLikeFieldsIsQuotedInTheTriggerLine() throws Exception {
+        TestContext ctx = new TestContext(Map.of("cooldown", "10m"), true);
+        RetrainingTriggerObserver trigger = new RetrainingTriggerObserver();
+        trigger.start(ctx);
+
+        trigger.onEvent(concept(new ModelVersion("x drift=0.00", "v1\u202e2"), 0.01, 1));
+
+        assertThat(ctx.lines).containsExactly("retraining triggered model=\"x drift=0.00\" version=\"v1\\u202e2\" "
+                + "strategy=counting at=2026-11-26T10:01:00Z reason=\"p=0.01\"");
     }
 
     @Test
@@ -98,8 +110,8 @@ class RetrainingTriggerObserverTest {
         trigger.onEvent(concept(DETECTOR, 0.01, 2)); // a tracked version is still evaluated
 
         assertThat(ctx.lines).containsExactly(
-                "WARN max_models 2 reached: events of made-up-0 v1 and other new model versions are not evaluated",
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:02:00Z reason=p=0.01");
+                "WARN max_models 2 reached: events of model=made-up-0 version=v1 and other new model versions are not evaluated",
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:02:00Z reason=\"p=0.01\"");
         assertThat(ctx.metrics.value("model_retraining_untracked_events", ctx.name())).isEqualTo(5);
         assertThat(ctx.strategies).hasSize(3); // the validation instance and one per tracked version
     }
@@ -117,8 +129,8 @@ class RetrainingTriggerObserverTest {
         trigger.onEvent(concept(DETECTOR, 0.06, 4));
 
         assertThat(ctx.lines).containsExactly(
-                "drift warning model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=p=0.08",
-                "drift warning model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:04:00Z reason=p=0.06");
+                "drift warning model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=\"p=0.08\"",
+                "drift warning model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:04:00Z reason=\"p=0.06\"");
     }
 
     @Test
@@ -142,7 +154,7 @@ class RetrainingTriggerObserverTest {
 
         assertThat(second.lines).contains("restored the state of 2 model versions from " + file);
         assertThat(second.lines).filteredOn(line -> line.startsWith("retraining triggered")).containsExactly(
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:12:00Z reason=p=0.01");
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:12:00Z reason=\"p=0.01\"");
         // the detector's own count went on from where it stopped: 2 evaluations, then 2 more
         // (instances: 0 checks the configuration at start; 1 and 2 restored in model name order)
         assertThat(second.strategies.get(2).evaluated).isEqualTo(4);
@@ -164,7 +176,7 @@ class RetrainingTriggerObserverTest {
         replacement.onEvent(concept(DETECTOR, 0.01, 22));
 
         assertThat(newContext.lines).filteredOn(line -> line.startsWith("retraining triggered")).containsExactly(
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:22:00Z reason=p=0.01");
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:22:00Z reason=\"p=0.01\"");
     }
 
     @Test

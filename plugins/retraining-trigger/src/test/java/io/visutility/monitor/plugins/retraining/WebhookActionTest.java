@@ -121,7 +121,7 @@ class WebhookActionTest {
         assertThat(json.get("reason").asText()).isEqualTo("p=0.01");
         assertThat(json.get("score").asDouble()).isEqualTo(0.01);
         assertThat(ctx.lines).containsExactly(
-                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=p=0.01",
+                "retraining triggered model=object_detector version=v1.2.3 strategy=counting at=2026-11-26T10:00:00Z reason=\"p=0.01\"",
                 PREFIX + " status=202");
         assertThat(ctx.metrics.value("model_retraining_triggers", "retrain", "object_detector", "v1.2.3", "counting"))
                 .isEqualTo(1);
